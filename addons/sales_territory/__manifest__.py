@@ -1,0 +1,42 @@
+{
+    "name": "Sales Territories",
+    "summary": "Territory tree, rule-based customer assignment, realignment "
+    "and sales analysis by territory and region",
+    "version": "18.0.1.0.0",
+    "category": "Sales/Sales",
+    "website": "https://github.com/territory-channel/odoo-territory-channel",
+    "author": "Territory & Channel Management Team",
+    "maintainers": ["territory-channel"],
+    "license": "LGPL-3",
+    "application": False,
+    "installable": True,
+    "depends": ["sale_crm", "sale_margin"],
+    "data": [
+        "security/sales_territory_security.xml",
+        "security/ir.model.access.csv",
+        "data/ir_cron_data.xml",
+        "views/sales_territory_views.xml",
+        "views/sales_territory_rule_views.xml",
+        "views/sales_territory_move_views.xml",
+        "views/sales_territory_realignment_views.xml",
+        "views/res_partner_views.xml",
+        "views/crm_lead_views.xml",
+        "views/sale_order_views.xml",
+        "views/account_move_views.xml",
+        "views/res_config_settings_views.xml",
+        "report/sale_report_views.xml",
+        "report/account_invoice_report_views.xml",
+        "views/sales_territory_menus.xml",
+    ],
+    "pre_init_hook": "pre_init_hook",
+    "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
+    "demo": [
+        "demo/sales_territory_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "sales_territory/static/tests/tours/*.js",
+        ],
+    },
+}

@@ -1,0 +1,18 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    territory_auto_assign = fields.Boolean(
+        related="company_id.territory_auto_assign", readonly=False
+    )
+    territory_order_source = fields.Selection(
+        related="company_id.territory_order_source", readonly=False
+    )
+    territory_lead_routing = fields.Boolean(
+        related="company_id.territory_lead_routing", readonly=False
+    )
+    territory_required_to_confirm = fields.Boolean(
+        related="company_id.territory_required_to_confirm", readonly=False
+    )

@@ -1,0 +1,351 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+LEVELS = [
+    ("region", "Region"),
+    ("province", "Province"),
+    ("city", "City"),
+    ("district", "District"),
+    ("custom", "Custom"),
+]
+
+
+class SalesTerritory(models.Model):
+    _name = "sales.territory"
+    _description = "Sales Territory"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _parent_name = "parent_id"
+    _parent_store = True
+    _rec_name = "complete_name"
+    _order = "complete_name, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, index="trigram", tracking=True)
+    code = fields.Char(
+        index=True,
+        tracking=True,
+        help="Short code of the territory, unique within a company (e.g. CN-E-ZJ).",
+    )
+    complete_name = fields.Char(
+        compute="_compute_complete_name",
+        recursive=True,
+        store=True,
+        index="trigram",
+        help="Full path of the territory in the tree, e.g. East China / Zhejiang.",
+    )
+    parent_id = fields.Many2one(
+        "sales.territory",
+        string="Parent Territory",
+        index=True,
+        ondelete="restrict",
+        check_company=True,
+        tracking=True,
+    )
+    parent_path = fields.Char(index=True)
+    child_ids = fields.One2many(
+        "sales.territory", "parent_id", string="Sub-territories"
+    )
+    level = fields.Selection(
+        LEVELS,
+        required=True,
+        default="custom",
+        help="Kind of area. The nearest ancestor of level Region is the region of a "
+        "territory in reports.",
+    )
+    region_id = fields.Many2one(
+        "sales.territory",
+        string="Region",
+        compute="_compute_region_id",
+        recursive=True,
+        store=True,
+        index=True,
+        help="The nearest territory of level Region above this one (or itself); "
+        "the top-level territory when there is none.",
+    )
+    depth = fields.Integer(
+        compute="_compute_depth",
+        recursive=True,
+        store=True,
+        help="0 for a top-level territory, 1 for its children, and so on. "
+        "When two rules with the same priority match, the deeper territory wins.",
+    )
+    sequence = fields.Integer(default=10)
+    manager_id = fields.Many2one(
+        "res.users",
+        string="Territory Manager",
+        index=True,
+        tracking=True,
+        domain="[('share', '=', False), ('company_ids', 'in', company_id)]",
+        help="Owns the territory: is alerted on its performance and may edit its "
+        "members, rules and sub-territories.",
+    )
+    member_ids = fields.Many2many(
+        "res.users",
+        "sales_territory_member_rel",
+        "territory_id",
+        "user_id",
+        string="Salespeople",
+        domain="[('share', '=', False)]",
+        help="Salespeople of the territory. With the Own territories access they "
+        "see the leads, orders and invoices of this territory and its sub-territories.",
+    )
+    team_id = fields.Many2one(
+        "crm.team",
+        string="Sales Team",
+        index=True,
+        check_company=True,
+        help="Default sales team of the territory: unassigned leads of the "
+        "territory are routed to it.",
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    active = fields.Boolean(default=True, tracking=True)
+    color = fields.Integer()
+    description = fields.Html()
+    state_ids = fields.Many2many(
+        "res.country.state",
+        compute="_compute_state_ids",
+        string="States",
+        help="States named by the assignment rules of this territory.",
+    )
+    rule_ids = fields.One2many("sales.territory.rule", "territory_id", string="Rules")
+    partner_ids = fields.One2many("res.partner", "territory_id", string="Customers")
+    partner_count = fields.Integer(compute="_compute_counts", string="Customers #")
+    lead_count = fields.Integer(compute="_compute_counts", string="Leads #")
+    order_count = fields.Integer(compute="_compute_counts", string="Orders #")
+    rule_count = fields.Integer(compute="_compute_counts", string="Rules #")
+
+    _sql_constraints = [
+        (
+            "code_company_uniq",
+            "unique (company_id, code)",
+            "The code of a territory must be unique within a company.",
+        ),
+    ]
+
+    @api.depends("name", "parent_id.complete_name")
+    def _compute_complete_name(self):
+        for territory in self:
+            if territory.parent_id:
+                territory.complete_name = (
+                    f"{territory.parent_id.complete_name} / {territory.name}"
+                )
+            else:
+                territory.complete_name = territory.name
+
+    @api.depends("level", "parent_id.region_id")
+    def _compute_region_id(self):
+        for territory in self:
+            # the parent's region is either a true region or, when no ancestor is
+            # of level Region, the top-level ancestor: both are right for us too
+            if territory.level == "region" or not territory.parent_id:
+                territory.region_id = territory
+            else:
+                territory.region_id = territory.parent_id.region_id
+
+    @api.depends("parent_id.depth")
+    def _compute_depth(self):
+        for territory in self:
+            territory.depth = (
+                territory.parent_id.depth + 1 if territory.parent_id else 0
+            )
+
+    @api.depends("rule_ids.state_ids")
+    def _compute_state_ids(self):
+        for territory in self:
+            territory.state_ids = territory.rule_ids.state_ids
+
+    def _compute_counts(self):
+        domain = [("territory_id", "child_of", self.ids)]
+        Partner = self.env["res.partner"]
+        counts = {
+            "partner_count": Partner._read_group(
+                domain + [("parent_id", "=", False)], ["territory_id"], ["__count"]
+            ),
+            "lead_count": self.env["crm.lead"]._read_group(
+                domain, ["territory_id"], ["__count"]
+            ),
+            "order_count": self.env["sale.order"]._read_group(
+                domain, ["territory_id"], ["__count"]
+            ),
+        }
+        rules = dict(
+            self.env["sales.territory.rule"]._read_group(
+                [("territory_id", "in", self.ids)], ["territory_id"], ["__count"]
+            )
+        )
+        for territory in self:
+            prefix = territory.parent_path
+            for fname, groups in counts.items():
+                territory[fname] = (
+                    sum(n for t, n in groups if t.parent_path.startswith(prefix))
+                    if prefix
+                    else 0
+                )
+            territory.rule_count = rules.get(territory, 0)
+
+    def _effective_team(self):
+        """The sales team of the territory, else of its nearest ancestor."""
+        self.ensure_one()
+        for territory in reversed(self._ancestors_and_self()):
+            if territory.team_id:
+                return territory.team_id
+        return self.env["crm.team"]
+
+    def _ancestors_and_self(self):
+        """Ancestors from the top down to self (by parent_path)."""
+        self.ensure_one()
+        if not self.parent_path:
+            return self
+        ids = [int(i) for i in self.parent_path.split("/") if i]
+        return self.browse(ids)
+
+    # ------------------------------------------------------------ constraints
+    @api.constrains("parent_id")
+    def _check_parent_id(self):
+        if self._has_cycle():
+            raise ValidationError(
+                self.env._(
+                    "A territory cannot be its own ancestor: %(names)s would create "
+                    "a loop in the territory tree.",
+                    names=", ".join(self.mapped("name")),
+                )
+            )
+
+    @api.constrains("manager_id", "member_ids")
+    def _check_internal_users(self):
+        for territory in self:
+            portal = (territory.manager_id | territory.member_ids).filtered("share")
+            if portal:
+                raise ValidationError(
+                    self.env._(
+                        "Territory %(territory)s: %(users)s is not an internal user. "
+                        "Managers and salespeople of a territory must be internal users.",
+                        territory=territory.display_name,
+                        users=", ".join(portal.mapped("name")),
+                    )
+                )
+
+    @api.constrains("active")
+    def _check_archive(self):
+        archived = self.filtered(lambda t: not t.active)
+        if not archived:
+            return
+        Partner = self.env["res.partner"].with_context(active_test=True)
+        groups = Partner._read_group(
+            [("territory_id", "in", archived.ids)], ["territory_id"], ["__count"]
+        )
+        if groups:
+            territory, count = groups[0]
+            raise ValidationError(
+                self.env._(
+                    "Territory %(territory)s still has %(count)s customer(s) or "
+                    "contact(s). Move them to another territory first (Realign "
+                    "Territories, or set their territory by hand), then archive it.",
+                    territory=territory.display_name,
+                    count=count,
+                )
+            )
+        children = self.search(
+            [("parent_id", "in", archived.ids), ("id", "not in", archived.ids)], limit=1
+        )
+        if children:
+            raise ValidationError(
+                self.env._(
+                    "Territory %(territory)s still has the active sub-territory "
+                    "%(child)s. Archive or move the sub-territories first.",
+                    territory=children.parent_id.display_name,
+                    child=children.display_name,
+                )
+            )
+
+    # ------------------------------------------------------------ CRUD
+    def _membership_changed(self):
+        """Record rules read the territories of the user: refresh them."""
+        self.env["res.users"].invalidate_model(
+            ["sales_territory_ids", "sales_territory_managed_ids"]
+        )
+        self.env.registry.clear_cache()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        territories = super().create(vals_list)
+        territories._membership_changed()
+        return territories
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"member_ids", "manager_id", "parent_id", "active"} & vals.keys():
+            self._membership_changed()
+        return res
+
+    def unlink(self):
+        res = super().unlink()
+        self._membership_changed()
+        return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_used(self):
+        used = (
+            self.env["res.partner"]
+            .with_context(active_test=False)
+            .search_count([("territory_id", "in", self.ids)], limit=1)
+        )
+        if used:
+            raise UserError(
+                self.env._(
+                    "Territories that customers belong to cannot be deleted. "
+                    "Move their customers first, or archive the territory instead."
+                )
+            )
+
+    def copy_data(self, default=None):
+        vals_list = super().copy_data(default=default)
+        for territory, vals in zip(self, vals_list, strict=True):
+            vals.setdefault("name", self.env._("%s (copy)", territory.name))
+            if territory.code and "code" not in (default or {}):
+                vals["code"] = False
+        return vals_list
+
+    # ------------------------------------------------------------ actions
+    def _action_documents(self, model, name, extra_domain=None):
+        self.ensure_one()
+        action = {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": model,
+            "view_mode": "list,form",
+            "domain": [("territory_id", "child_of", self.id)] + (extra_domain or []),
+            "context": {"default_territory_id": self.id},
+        }
+        return action
+
+    def action_view_partners(self):
+        return self._action_documents(
+            "res.partner",
+            self.env._("Customers of %s", self.name),
+            [("is_company", "in", (True, False)), ("parent_id", "=", False)],
+        )
+
+    def action_view_leads(self):
+        action = self._action_documents(
+            "crm.lead", self.env._("Leads and Opportunities of %s", self.name)
+        )
+        action["view_mode"] = "list,kanban,form"
+        return action
+
+    def action_view_orders(self):
+        return self._action_documents(
+            "sale.order", self.env._("Orders of %s", self.name)
+        )
+
+    def action_view_rules(self):
+        action = self._action_documents(
+            "sales.territory.rule", self.env._("Rules of %s", self.name)
+        )
+        action["domain"] = [("territory_id", "=", self.id)]
+        return action

@@ -1,0 +1,498 @@
+import logging
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.modules import module as odoo_module
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+
+class SalesTerritoryRealignment(models.Model):
+    _name = "sales.territory.realignment"
+    _description = "Territory Realignment"
+    _inherit = ["mail.thread"]
+    _order = "id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        required=True,
+        default=lambda self: self.env._(
+            "Realignment of %s", fields.Date.context_today(self)
+        ),
+        tracking=True,
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("previewed", "Previewed"),
+            ("scheduled", "Scheduled"),
+            ("done", "Applied"),
+            ("cancel", "Cancelled"),
+        ],
+        default="draft",
+        required=True,
+        tracking=True,
+        copy=False,
+    )
+    scope = fields.Selection(
+        [
+            ("all", "All Customers"),
+            ("unassigned", "Customers Without Territory"),
+            ("territories", "Some Territories"),
+        ],
+        default="all",
+        required=True,
+        help="All Customers: every customer assigned by rules. Customers Without "
+        "Territory: only those that have none yet. Some Territories: customers that "
+        "are in the chosen territories (or their sub-territories) or that the rules "
+        "would move into them.",
+    )
+    territory_ids = fields.Many2many(
+        "sales.territory",
+        string="Territories",
+        check_company=True,
+        help="Sub-territories are included.",
+    )
+    unassign_unmatched = fields.Boolean(
+        string="Unassign Unmatched Customers",
+        help="Remove the territory of customers that no rule matches any more. "
+        "Off: they keep their current territory.",
+    )
+    carry_open_documents = fields.Boolean(
+        string="Move Open Quotations and Leads",
+        default=True,
+        help="Quotations (not confirmed) and open leads of a moved customer follow it "
+        "to its new territory, when they were in its old one.",
+    )
+    effective_date = fields.Date(
+        help="Scheduled realignments are applied on this date by a scheduled action "
+        "(e.g. the first day of the next quarter).",
+        tracking=True,
+    )
+    preview_date = fields.Datetime(readonly=True, copy=False)
+    applied_date = fields.Datetime(readonly=True, copy=False)
+    applied_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    line_ids = fields.One2many(
+        "sales.territory.realignment.line", "realignment_id", string="Proposed Moves"
+    )
+    move_count = fields.Integer(compute="_compute_counts", string="Moves")
+    conflict_count = fields.Integer(compute="_compute_counts", string="Conflicts")
+    done_count = fields.Integer(compute="_compute_counts", string="Applied Moves")
+    skipped_count = fields.Integer(compute="_compute_counts", string="Skipped")
+
+    def _compute_counts(self):
+        groups = self.env["sales.territory.realignment.line"]._read_group(
+            [("realignment_id", "in", self.ids)],
+            ["realignment_id", "conflict", "state"],
+            ["__count"],
+        )
+        counts = {}
+        for realignment, conflict, state, count in groups:
+            key = "conflict" if conflict else state
+            counts.setdefault(realignment.id, {}).setdefault(key, 0)
+            counts[realignment.id][key] += count
+        for realignment in self:
+            c = counts.get(realignment.id, {})
+            realignment.conflict_count = c.get("conflict", 0)
+            realignment.done_count = c.get("done", 0)
+            realignment.skipped_count = c.get("skipped", 0)
+            realignment.move_count = (
+                c.get("todo", 0) + realignment.done_count + realignment.skipped_count
+            )
+
+    # ------------------------------------------------------------ helpers
+    @api.model
+    def _commit_batch(self):
+        """Commit a finished batch, so that a long run resumes where it stopped.
+
+        Never inside tests (their transaction is rolled back at the end)."""
+        if odoo_module.current_test or self.env.registry.in_test_mode():
+            return
+        self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    def _scope_condition(self):
+        """SQL condition on a line (alias l) for the chosen scope."""
+        self.ensure_one()
+        if self.scope == "territories":
+            if not self.territory_ids:
+                raise UserError(
+                    self.env._("Choose the territories to realign, or another scope.")
+                )
+            subtree = (
+                self.env["sales.territory"]
+                .with_context(active_test=False)
+                .search([("id", "child_of", self.territory_ids.ids)])
+            )
+            return SQL(
+                "(l.current_territory_id = ANY(%(ids)s) OR l.new_territory_id = ANY(%(ids)s))",
+                ids=subtree.ids,
+            )
+        if self.scope == "unassigned":
+            return SQL("l.current_territory_id IS NULL")
+        return SQL("TRUE")
+
+    # ------------------------------------------------------------ preview
+    def action_preview(self):
+        for realignment in self:
+            if realignment.state not in ("draft", "previewed"):
+                raise UserError(
+                    self.env._(
+                        "Realignment %(name)s is %(state)s: only a draft can be "
+                        "previewed again.",
+                        name=realignment.name,
+                        state=dict(self._fields["state"].selection)[realignment.state],
+                    )
+                )
+            realignment._compute_lines()
+            realignment.write(
+                {"state": "previewed", "preview_date": fields.Datetime.now()}
+            )
+        return True
+
+    def _compute_lines(self):
+        """Replace the proposed moves by a fresh matching (one set-based query)."""
+        self.ensure_one()
+        cr = self.env.cr
+        Line = self.env["sales.territory.realignment.line"]
+        self.env.flush_all()
+        cr.execute(
+            SQL(
+                "DELETE FROM sales_territory_realignment_line WHERE realignment_id = %s",
+                self.id,
+            )
+        )
+        Rule = self.env["sales.territory.rule"]
+        Partner = self.env["res.partner"]
+        where = Partner._territory_customer_where(self.company_id)
+        if self.scope == "unassigned":
+            where = SQL("%s AND p.territory_id IS NULL", where)
+        match = Rule._match_sql(
+            Rule._partner_raw_sql(where), self.company_id, large=True
+        )
+        cr.execute(
+            SQL(
+                """
+WITH m AS MATERIALIZED (%(match)s),
+proposal AS (
+    SELECT p.id AS partner_id, p.territory_id AS current_territory_id,
+           CASE WHEN m.key IS NULL THEN NULL
+                WHEN m.conflict THEN p.territory_id
+                ELSE m.territory_id END AS new_territory_id,
+           m.rule_id, coalesce(m.conflict, FALSE) AS conflict, m.rule_ids
+      FROM sales_territory_match_src s
+      JOIN res_partner p ON p.id = s.key
+      LEFT JOIN m ON m.key = s.key
+     WHERE m.conflict
+        OR (m.key IS NOT NULL AND m.territory_id IS DISTINCT FROM p.territory_id)
+        OR (m.key IS NULL AND %(unassign)s AND p.territory_id IS NOT NULL)
+),
+inserted AS (
+    INSERT INTO sales_territory_realignment_line
+           (realignment_id, partner_id, current_territory_id, new_territory_id,
+            rule_id, conflict, state, create_uid, create_date, write_uid, write_date)
+    SELECT %(realignment)s, l.partner_id, l.current_territory_id,
+           l.new_territory_id, l.rule_id, l.conflict, 'todo',
+           %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
+      FROM proposal l
+     WHERE %(scope)s
+    RETURNING id, partner_id, conflict
+)
+INSERT INTO sales_territory_realignment_line_rule_rel (line_id, rule_id)
+SELECT i.id, unnest(p.rule_ids)
+  FROM inserted i JOIN proposal p ON p.partner_id = i.partner_id
+ WHERE i.conflict
+""",
+                match=match,
+                unassign=bool(self.unassign_unmatched),
+                realignment=self.id,
+                uid=self.env.uid,
+                scope=self._scope_condition(),
+            )
+        )
+        Line.invalidate_model()
+        self.invalidate_recordset(["line_ids"])
+
+    # ------------------------------------------------------------ apply
+    def action_apply(self):
+        for realignment in self:
+            if realignment.state == "done":
+                raise UserError(
+                    self.env._(
+                        "Realignment %(name)s was already applied on %(date)s "
+                        "(%(count)s customers moved). Nothing was changed; preview a new "
+                        "realignment to move customers again.",
+                        name=realignment.name,
+                        date=realignment.applied_date,
+                        count=realignment.done_count,
+                    )
+                )
+            if realignment.state == "cancel":
+                raise UserError(
+                    self.env._("Realignment %s is cancelled.", realignment.name)
+                )
+            if realignment.state == "draft":
+                realignment.action_preview()
+            realignment._apply_lines()
+        return True
+
+    def _apply_lines(self, batch_size=10000):
+        """Apply the proposed moves in committed batches (resumable)."""
+        self.ensure_one()
+        self.env.flush_all()
+        total = self.env["sales.territory.realignment.line"].search_count(
+            [
+                ("realignment_id", "=", self.id),
+                ("state", "=", "todo"),
+                ("conflict", "=", False),
+            ]
+        )
+        done = 0
+        while True:
+            count = self._apply_batch(batch_size)
+            if not count:
+                break
+            done += count
+            self.env["ir.cron"]._notify_progress(
+                done=done, remaining=max(total - done, 0)
+            )
+            self._commit_batch()
+        self.write(
+            {
+                "state": "done",
+                "applied_date": fields.Datetime.now(),
+                "applied_by_id": self.env.uid,
+            }
+        )
+        _logger.info("Realignment %s applied: %s lines", self.id, done)
+
+    def _apply_batch(self, batch_size):
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                """
+WITH batch AS (
+    SELECT id, partner_id, current_territory_id, new_territory_id, rule_id
+      FROM sales_territory_realignment_line
+     WHERE realignment_id = %(realignment)s AND state = 'todo' AND NOT conflict
+     ORDER BY id
+     LIMIT %(limit)s
+     FOR UPDATE SKIP LOCKED
+),
+moved AS (
+    UPDATE res_partner p
+       SET territory_id = b.new_territory_id,
+           write_uid = %(uid)s, write_date = now() AT TIME ZONE 'UTC'
+      FROM batch b
+     WHERE p.id = b.partner_id AND p.territory_assignment = 'auto'
+       AND p.territory_id IS NOT DISTINCT FROM b.current_territory_id
+    RETURNING p.id
+)
+UPDATE sales_territory_realignment_line l
+   SET state = CASE WHEN l.partner_id IN (SELECT id FROM moved) THEN 'done'
+                    ELSE 'skipped' END,
+       write_uid = %(uid)s, write_date = now() AT TIME ZONE 'UTC'
+  FROM batch b
+ WHERE l.id = b.id
+RETURNING l.id, l.state
+""",
+                realignment=self.id,
+                limit=batch_size,
+                uid=self.env.uid,
+            )
+        )
+        rows = cr.fetchall()
+        done_ids = [line_id for line_id, state in rows if state == "done"]
+        if done_ids:
+            self._propagate(done_ids)
+        self.env["res.partner"].invalidate_model(
+            ["territory_id", "write_uid", "write_date"]
+        )
+        self.env["sales.territory.realignment.line"].invalidate_model()
+        return len(rows)
+
+    def _propagate(self, line_ids):
+        """Contacts, audit log and open documents of the applied lines."""
+        cr = self.env.cr
+        params = {
+            "lines": line_ids,
+            "uid": self.env.uid,
+            "realignment": self.id,
+            "company": self.company_id.id,
+        }
+        # contacts share the territory of their commercial entity
+        cr.execute(
+            SQL(
+                """UPDATE res_partner c
+                      SET territory_id = l.new_territory_id
+                     FROM sales_territory_realignment_line l
+                    WHERE l.id = ANY(%(lines)s)
+                      AND c.commercial_partner_id = l.partner_id
+                      AND c.id != l.partner_id
+                      AND c.territory_id IS DISTINCT FROM l.new_territory_id""",
+                **params,
+            )
+        )
+        cr.execute(
+            SQL(
+                """INSERT INTO sales_territory_move
+                          (partner_id, from_territory_id, to_territory_id, rule_id,
+                           origin, realignment_id, user_id, date, company_id,
+                           create_uid, create_date, write_uid, write_date)
+                   SELECT l.partner_id, l.current_territory_id, l.new_territory_id,
+                          l.rule_id, 'realignment', %(realignment)s, %(uid)s,
+                          now() AT TIME ZONE 'UTC', %(company)s, %(uid)s,
+                          now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
+                     FROM sales_territory_realignment_line l
+                    WHERE l.id = ANY(%(lines)s)""",
+                **params,
+            )
+        )
+        if self.carry_open_documents:
+            self._carry_open_documents(line_ids)
+
+    def _carry_open_documents(self, line_ids):
+        """Open quotations and leads of the moved customers follow them."""
+        cr = self.env.cr
+        for table, open_condition in (
+            ("sale_order", SQL("d.state IN ('draft', 'sent')")),
+            ("crm_lead", SQL("d.active AND coalesce(d.probability, 0) < 100")),
+        ):
+            cr.execute(
+                SQL(
+                    """UPDATE %(table)s d
+                          SET territory_id = l.new_territory_id,
+                              write_uid = %(uid)s, write_date = now() AT TIME ZONE 'UTC'
+                         FROM sales_territory_realignment_line l
+                         JOIN res_partner c ON c.commercial_partner_id = l.partner_id
+                        WHERE l.id = ANY(%(lines)s)
+                          AND d.partner_id = c.id
+                          AND %(open)s
+                          AND d.territory_id IS NOT DISTINCT FROM l.current_territory_id""",
+                    table=SQL.identifier(table),
+                    uid=self.env.uid,
+                    lines=line_ids,
+                    open=open_condition,
+                )
+            )
+        for model in ("sale.order", "crm.lead"):
+            self.env[model].invalidate_model(
+                ["territory_id", "write_uid", "write_date"]
+            )
+
+    # ------------------------------------------------------------ plans
+    def action_schedule(self):
+        for realignment in self:
+            if not realignment.effective_date:
+                raise UserError(
+                    self.env._(
+                        "Set the effective date of %s before scheduling it.",
+                        realignment.name,
+                    )
+                )
+            if realignment.state == "draft":
+                realignment.action_preview()
+            if realignment.state != "previewed":
+                raise UserError(
+                    self.env._("Only a previewed realignment can be scheduled.")
+                )
+        self.write({"state": "scheduled"})
+        return True
+
+    def action_cancel(self):
+        if any(r.state == "done" for r in self):
+            raise UserError(self.env._("An applied realignment cannot be cancelled."))
+        self.write({"state": "cancel"})
+        return True
+
+    def action_draft(self):
+        if any(r.state == "done" for r in self):
+            raise UserError(
+                self.env._("An applied realignment cannot be set back to draft.")
+            )
+        self.write({"state": "draft"})
+        return True
+
+    @api.model
+    def _cron_apply_scheduled(self):
+        today = fields.Date.context_today(self)
+        plans = self.search(
+            [("state", "=", "scheduled"), ("effective_date", "<=", today)], order="id"
+        )
+        for plan in plans:
+            plan._apply_lines()
+            self._commit_batch()
+        return len(plans)
+
+    def action_view_lines(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Proposed Moves"),
+            "res_model": "sales.territory.realignment.line",
+            "view_mode": "list,pivot",
+            "domain": [("realignment_id", "=", self.id)],
+            "context": {"search_default_group_new_territory": 0},
+        }
+
+    def action_view_conflicts(self):
+        action = self.action_view_lines()
+        action["name"] = self.env._("Conflicts")
+        action["domain"] = action["domain"] + [("conflict", "=", True)]
+        return action
+
+    def action_view_moves(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Territory Moves"),
+            "res_model": "sales.territory.move",
+            "view_mode": "list,pivot,graph",
+            "domain": [("realignment_id", "=", self.id)],
+        }
+
+
+class SalesTerritoryRealignmentLine(models.Model):
+    _name = "sales.territory.realignment.line"
+    _description = "Proposed Territory Move"
+    _order = "conflict desc, id"
+    _rec_name = "partner_id"
+
+    realignment_id = fields.Many2one(
+        "sales.territory.realignment", required=True, index=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one(related="realignment_id.company_id")
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True, ondelete="cascade"
+    )
+    current_territory_id = fields.Many2one(
+        "sales.territory", string="Current Territory", index=True
+    )
+    new_territory_id = fields.Many2one(
+        "sales.territory", string="New Territory", index=True
+    )
+    rule_id = fields.Many2one(
+        "sales.territory.rule", string="Winning Rule", ondelete="set null"
+    )
+    conflict = fields.Boolean(
+        help="Rules of the same priority put the customer into different territories "
+        "of the same depth. The customer is not moved: change a priority or set its "
+        "territory by hand."
+    )
+    conflict_rule_ids = fields.Many2many(
+        "sales.territory.rule",
+        "sales_territory_realignment_line_rule_rel",
+        "line_id",
+        "rule_id",
+        string="Tied Rules",
+    )
+    state = fields.Selection(
+        [("todo", "To Apply"), ("done", "Applied"), ("skipped", "Skipped")],
+        default="todo",
+        required=True,
+        help="Skipped: the customer changed since the preview (moved by hand or set to "
+        "manual), so the proposal was not applied.",
+    )

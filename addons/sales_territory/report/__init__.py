@@ -1,0 +1,2 @@
+from . import sale_report
+from . import account_invoice_report
