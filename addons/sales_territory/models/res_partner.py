@@ -133,6 +133,8 @@ class ResPartner(models.Model):
         their territory. Returns the moves made (``sales.territory.move``).
         """
         Move = self.env["sales.territory.move"]
+        if self.env.context.get("sales_territory_no_assign"):
+            return Move
         by_company = defaultdict(list)
         for partner in self:
             if partner.id and partner.territory_assignment == "auto":

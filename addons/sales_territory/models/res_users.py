@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResUsers(models.Model):
@@ -24,3 +24,11 @@ class ResUsers(models.Model):
             member = Territory.search([("member_ids", "in", user.id)])
             user.sales_territory_managed_ids = managed
             user.sales_territory_ids = managed | member
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # the partner of a user is not a customer: no territory by rules
+        users = super(
+            ResUsers, self.with_context(sales_territory_no_assign=True)
+        ).create(vals_list)
+        return users.with_env(self.env)

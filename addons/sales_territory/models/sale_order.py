@@ -97,6 +97,10 @@ class SaleOrder(models.Model):
             )
         return error
 
+    def _get_invoice_grouping_keys(self):
+        # one invoice per territory, so that invoices report to the right one
+        return super()._get_invoice_grouping_keys() + ["territory_id"]
+
     def _prepare_invoice(self):
         values = super()._prepare_invoice()
         values["territory_id"] = self.territory_id.id

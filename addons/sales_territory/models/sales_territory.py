@@ -205,16 +205,27 @@ class SalesTerritory(models.Model):
         return self.browse(ids)
 
     # ------------------------------------------------------------ constraints
+    def _check_no_cycle(self, parent):
+        """Refuse, before writing, a parent that is the territory or below it."""
+        ancestors = {int(i) for i in (parent.parent_path or "").split("/") if i}
+        ancestors.add(parent.id)
+        looping = self.filtered(lambda t: t.id in ancestors)
+        if looping:
+            looping._raise_cycle()
+
+    def _raise_cycle(self):
+        raise ValidationError(
+            self.env._(
+                "A territory cannot be its own ancestor: %(names)s would create "
+                "a loop in the territory tree.",
+                names=", ".join(self.mapped("name")),
+            )
+        )
+
     @api.constrains("parent_id")
     def _check_parent_id(self):
         if self._has_cycle():
-            raise ValidationError(
-                self.env._(
-                    "A territory cannot be its own ancestor: %(names)s would create "
-                    "a loop in the territory tree.",
-                    names=", ".join(self.mapped("name")),
-                )
-            )
+            self._raise_cycle()
 
     @api.constrains("manager_id", "member_ids")
     def _check_internal_users(self):
@@ -271,13 +282,55 @@ class SalesTerritory(models.Model):
         )
         self.env.registry.clear_cache()
 
+    def _check_code_available(self, vals_list):
+        """Refuse a code already used in the company, naming the territory that
+        has it (checked before writing, the SQL constraint stays as a guard)."""
+        seen = {}
+        for vals, record in vals_list:
+            code = vals.get("code", record.code if record else False)
+            if not code or ("code" not in vals and "company_id" not in vals):
+                continue
+            company_id = vals.get("company_id") or (
+                record.company_id.id if record else self.env.company.id
+            )
+            if (company_id, code) in seen:
+                raise ValidationError(
+                    self.env._(
+                        "Two territories cannot have the same code %(code)s.", code=code
+                    )
+                )
+            seen[(company_id, code)] = True
+            other = self.with_context(active_test=False).search(
+                [
+                    ("code", "=", code),
+                    ("company_id", "=", company_id),
+                    ("id", "!=", record.id if record else 0),
+                ],
+                limit=1,
+            )
+            if other:
+                raise ValidationError(
+                    self.env._(
+                        "The code %(code)s is already used by territory %(territory)s "
+                        "in %(company)s. Codes are unique within a company.",
+                        code=code,
+                        territory=other.display_name,
+                        company=other.company_id.name,
+                    )
+                )
+
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_code_available([(vals, None) for vals in vals_list])
         territories = super().create(vals_list)
         territories._membership_changed()
         return territories
 
     def write(self, vals):
+        if vals.get("parent_id"):
+            self._check_no_cycle(self.browse(vals["parent_id"]))
+        if "code" in vals or "company_id" in vals:
+            self._check_code_available([(vals, record) for record in self])
         res = super().write(vals)
         if {"member_ids", "manager_id", "parent_id", "active"} & vals.keys():
             self._membership_changed()
@@ -306,7 +359,8 @@ class SalesTerritory(models.Model):
     def copy_data(self, default=None):
         vals_list = super().copy_data(default=default)
         for territory, vals in zip(self, vals_list, strict=True):
-            vals.setdefault("name", self.env._("%s (copy)", territory.name))
+            if "name" not in (default or {}):
+                vals["name"] = self.env._("%s (copy)", territory.name)
             if territory.code and "code" not in (default or {}):
                 vals["code"] = False
         return vals_list

@@ -146,6 +146,7 @@ class SalesTerritoryRule(models.Model):
 
     # ------------------------------------------------------------ constraints
     @api.constrains(
+        "territory_id",
         "country_id",
         "state_ids",
         "zip_from",
