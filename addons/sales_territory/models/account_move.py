@@ -6,7 +6,6 @@ class AccountMove(models.Model):
 
     territory_id = fields.Many2one(
         "sales.territory",
-        string="Territory",
         compute="_compute_territory_id",
         store=True,
         readonly=False,

@@ -8,7 +8,6 @@ class CrmLead(models.Model):
 
     territory_id = fields.Many2one(
         "sales.territory",
-        string="Territory",
         compute="_compute_territory_id",
         store=True,
         readonly=False,

@@ -26,7 +26,6 @@ class ResPartner(models.Model):
 
     territory_id = fields.Many2one(
         "sales.territory",
-        string="Territory",
         index=True,
         tracking=True,
         ondelete="restrict",
@@ -35,7 +34,6 @@ class ResPartner(models.Model):
     )
     territory_assignment = fields.Selection(
         [("auto", "By Rules"), ("manual", "Manual")],
-        string="Territory Assignment",
         default="auto",
         required=True,
         tracking=True,
@@ -58,8 +56,9 @@ class ResPartner(models.Model):
             ):
                 raise ValidationError(
                     self.env._(
-                        "%(partner)s belongs to %(company)s but territory %(territory)s "
-                        "belongs to %(other)s: choose a territory of %(company)s.",
+                        "%(partner)s belongs to %(company)s but territory "
+                        "%(territory)s belongs to %(other)s: choose a territory of "
+                        "%(company)s.",
                         partner=partner.display_name,
                         company=partner.company_id.name,
                         territory=territory.display_name,
@@ -122,7 +121,8 @@ class ResPartner(models.Model):
                AND (p.company_id IS NULL OR p.company_id = %(company)s)
                AND NOT EXISTS (SELECT 1 FROM res_users u
                                 WHERE u.partner_id = p.id AND NOT u.share)
-               AND NOT EXISTS (SELECT 1 FROM res_company c WHERE c.partner_id = p.id)""",
+               AND NOT EXISTS (SELECT 1 FROM res_company c
+                                WHERE c.partner_id = p.id)""",
             company=company.id,
         )
 

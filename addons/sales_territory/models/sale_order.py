@@ -12,7 +12,6 @@ class SaleOrder(models.Model):
 
     territory_id = fields.Many2one(
         "sales.territory",
-        string="Territory",
         compute="_compute_territory_id",
         store=True,
         readonly=False,
@@ -74,9 +73,10 @@ class SaleOrder(models.Model):
             if frozen:
                 raise UserError(
                     self.env._(
-                        "The territory of confirmed order %(orders)s cannot be changed: "
-                        "it is frozen at confirmation so that reports stay true. "
-                        "Cancel the order and set it back to quotation to change it.",
+                        "The territory of confirmed order %(orders)s cannot be "
+                        "changed: it is frozen at confirmation so that reports stay "
+                        "true. Cancel the order and set it back to quotation to change "
+                        "it.",
                         orders=", ".join(frozen.mapped("name")),
                     )
                 )

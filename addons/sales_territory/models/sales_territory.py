@@ -54,7 +54,6 @@ class SalesTerritory(models.Model):
     )
     region_id = fields.Many2one(
         "sales.territory",
-        string="Region",
         compute="_compute_region_id",
         recursive=True,
         store=True,
@@ -235,7 +234,8 @@ class SalesTerritory(models.Model):
                 raise ValidationError(
                     self.env._(
                         "Territory %(territory)s: %(users)s is not an internal user. "
-                        "Managers and salespeople of a territory must be internal users.",
+                        "Managers and salespeople of a territory must be internal "
+                        "users.",
                         territory=territory.display_name,
                         users=", ".join(portal.mapped("name")),
                     )

@@ -25,7 +25,6 @@ class SalesTerritoryMove(models.Model):
     )
     rule_id = fields.Many2one(
         "sales.territory.rule",
-        string="Rule",
         ondelete="set null",
         help="The rule that won, for moves made by rules.",
     )

@@ -128,7 +128,8 @@ class SalesTerritoryRealignment(models.Model):
                 .search([("id", "child_of", self.territory_ids.ids)])
             )
             return SQL(
-                "(l.current_territory_id = ANY(%(ids)s) OR l.new_territory_id = ANY(%(ids)s))",
+                "(l.current_territory_id = ANY(%(ids)s) "
+                "OR l.new_territory_id = ANY(%(ids)s))",
                 ids=subtree.ids,
             )
         if self.scope == "unassigned":
@@ -161,7 +162,8 @@ class SalesTerritoryRealignment(models.Model):
         self.env.flush_all()
         cr.execute(
             SQL(
-                "DELETE FROM sales_territory_realignment_line WHERE realignment_id = %s",
+                "DELETE FROM sales_territory_realignment_line "
+                "WHERE realignment_id = %s",
                 self.id,
             )
         )
@@ -223,8 +225,8 @@ SELECT i.id, unnest(p.rule_ids)
                 raise UserError(
                     self.env._(
                         "Realignment %(name)s was already applied on %(date)s "
-                        "(%(count)s customers moved). Nothing was changed; preview a new "
-                        "realignment to move customers again.",
+                        "(%(count)s customers moved). Nothing was changed; preview "
+                        "a new realignment to move customers again.",
                         name=realignment.name,
                         date=realignment.applied_date,
                         count=realignment.done_count,
@@ -371,7 +373,8 @@ RETURNING l.id, l.state
                         WHERE l.id = ANY(%(lines)s)
                           AND d.partner_id = c.id
                           AND %(open)s
-                          AND d.territory_id IS NOT DISTINCT FROM l.current_territory_id""",
+                          AND d.territory_id
+                              IS NOT DISTINCT FROM l.current_territory_id""",
                     table=SQL.identifier(table),
                     uid=self.env.uid,
                     lines=line_ids,
@@ -468,12 +471,8 @@ class SalesTerritoryRealignmentLine(models.Model):
     partner_id = fields.Many2one(
         "res.partner", string="Customer", required=True, index=True, ondelete="cascade"
     )
-    current_territory_id = fields.Many2one(
-        "sales.territory", string="Current Territory", index=True
-    )
-    new_territory_id = fields.Many2one(
-        "sales.territory", string="New Territory", index=True
-    )
+    current_territory_id = fields.Many2one("sales.territory", index=True)
+    new_territory_id = fields.Many2one("sales.territory", index=True)
     rule_id = fields.Many2one(
         "sales.territory.rule", string="Winning Rule", ondelete="set null"
     )

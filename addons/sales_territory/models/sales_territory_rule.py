@@ -59,7 +59,7 @@ class SalesTerritoryRule(models.Model):
         related="territory_id.company_id", store=True, index=True, precompute=True
     )
     active = fields.Boolean(default=True)
-    country_id = fields.Many2one("res.country", string="Country")
+    country_id = fields.Many2one("res.country")
     state_ids = fields.Many2many(
         "res.country.state",
         "sales_territory_rule_state_rel",
@@ -69,14 +69,13 @@ class SalesTerritoryRule(models.Model):
         domain="[('country_id', '=?', country_id)]",
     )
     zip_from = fields.Char(
-        string="Zip From",
         help="Start of a zip code range (included). Both ends have the same length; "
         "spaces and dashes are ignored and letters compared in upper case.",
     )
-    zip_to = fields.Char(string="Zip To", help="End of the zip code range (included).")
+    zip_to = fields.Char(help="End of the zip code range (included).")
     zip_prefixes = fields.Char(
-        string="Zip Prefixes",
-        help="Zip codes starting with any of these, separated by commas (e.g. 310, 311).",
+        help="Zip codes starting with any of these, separated by commas "
+        "(e.g. 310, 311).",
     )
     cities = fields.Char(
         help="City names separated by commas; compared without case or "
@@ -185,8 +184,8 @@ class SalesTerritoryRule(models.Model):
                 if foreign:
                     raise ValidationError(
                         self.env._(
-                            "The rule of territory %(territory)s names %(states)s, which "
-                            "are not in %(country)s.",
+                            "The rule of territory %(territory)s names %(states)s, "
+                            "which are not in %(country)s.",
                             territory=name,
                             states=", ".join(foreign.mapped("name")),
                             country=rule.country_id.name,
@@ -215,9 +214,9 @@ class SalesTerritoryRule(models.Model):
         if len(zip_from) != len(zip_to):
             raise ValidationError(
                 self.env._(
-                    "The zip range %(a)s to %(b)s of territory %(territory)s has bounds "
-                    "of different lengths (%(la)s and %(lb)s characters): give both "
-                    "ends with the same number of characters.",
+                    "The zip range %(a)s to %(b)s of territory %(territory)s has "
+                    "bounds of different lengths (%(la)s and %(lb)s characters): "
+                    "give both ends with the same number of characters.",
                     a=self.zip_from,
                     b=self.zip_to,
                     territory=name,
@@ -228,8 +227,8 @@ class SalesTerritoryRule(models.Model):
         if zip_from > zip_to:
             raise ValidationError(
                 self.env._(
-                    "The zip range of territory %(territory)s starts at %(a)s, after its "
-                    "end %(b)s: swap the two bounds.",
+                    "The zip range of territory %(territory)s starts at %(a)s, after "
+                    "its end %(b)s: swap the two bounds.",
                     territory=name,
                     a=self.zip_from,
                     b=self.zip_to,
@@ -367,7 +366,8 @@ keyed AS MATERIALIZED (
 ),
 candidates AS (
     SELECT s.key, r.rule_id FROM keyed r
-      JOIN src s ON s.zip >= (r.zip_from COLLATE "C") AND s.zip <= (r.zip_to COLLATE "C")
+      JOIN src s ON s.zip >= (r.zip_from COLLATE "C")
+                    AND s.zip <= (r.zip_to COLLATE "C")
      WHERE r.primary_key = 'zip'
     UNION
     SELECT s.key, r.rule_id FROM keyed r CROSS JOIN LATERAL unnest(r.prefixes) p

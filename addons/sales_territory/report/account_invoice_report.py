@@ -5,7 +5,7 @@ from odoo.tools import SQL
 class AccountInvoiceReport(models.Model):
     _inherit = "account.invoice.report"
 
-    territory_id = fields.Many2one("sales.territory", string="Territory", readonly=True)
+    territory_id = fields.Many2one("sales.territory", readonly=True)
     territory_region_id = fields.Many2one(
         "sales.territory", string="Region", readonly=True
     )

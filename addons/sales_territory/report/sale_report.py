@@ -4,7 +4,7 @@ from odoo import fields, models
 class SaleReport(models.Model):
     _inherit = "sale.report"
 
-    territory_id = fields.Many2one("sales.territory", string="Territory", readonly=True)
+    territory_id = fields.Many2one("sales.territory", readonly=True)
     territory_region_id = fields.Many2one(
         "sales.territory", string="Region", readonly=True
     )

@@ -211,7 +211,7 @@ class TerritoryCommon(TransactionCase):
         return cls.env["sale.order"].create(values)
 
     @contextmanager
-    def assertRaisesRegex(self, expected_exception, expected_regex):  # noqa: N802
+    def assertRaisesRegex(self, expected_exception, expected_regex):
         """Odoo's assertRaises (in a savepoint: a refused change leaves nothing
         behind, not even in the cache) with a check of the message."""
         with self.assertRaises(expected_exception) as catcher:
