@@ -145,8 +145,9 @@ class ResPartner(models.Model):
             return Move
         Rule = self.env["sales.territory.rule"]
         moves = []
+        Rule._flush_rules()
+        self.flush_model()
         for company, ids in by_company.items():
-            self.env.flush_all()
             where = SQL(
                 "p.id = ANY(%s) AND %s", ids, self._territory_customer_where(company)
             )

@@ -49,8 +49,8 @@ class SalesTerritory(models.Model):
         LEVELS,
         required=True,
         default="custom",
-        help="Kind of area. The nearest ancestor of level Region is the region of a "
-        "territory in reports.",
+        help="Kind of area. Reports show each territory under its region: the "
+        "nearest territory of level Region above it, or itself.",
     )
     region_id = fields.Many2one(
         "sales.territory",
@@ -75,8 +75,8 @@ class SalesTerritory(models.Model):
         index=True,
         tracking=True,
         domain="[('share', '=', False), ('company_ids', 'in', company_id)]",
-        help="Owns the territory: is alerted on its performance and may edit its "
-        "members, rules and sub-territories.",
+        help="Owns the territory: sees its documents and, with the Territory "
+        "Manager access, edits its salespeople, rules and sub-territories.",
     )
     member_ids = fields.Many2many(
         "res.users",
@@ -233,9 +233,9 @@ class SalesTerritory(models.Model):
             if portal:
                 raise ValidationError(
                     self.env._(
-                        "Territory %(territory)s: %(users)s is not an internal user. "
-                        "Managers and salespeople of a territory must be internal "
-                        "users.",
+                        "Territory %(territory)s: managers and salespeople must be "
+                        "internal users, and %(users)s is not (portal or public "
+                        "users cannot be given a territory).",
                         territory=territory.display_name,
                         users=", ".join(portal.mapped("name")),
                     )
@@ -255,8 +255,8 @@ class SalesTerritory(models.Model):
             raise ValidationError(
                 self.env._(
                     "Territory %(territory)s still has %(count)s customer(s) or "
-                    "contact(s). Move them to another territory first (Realign "
-                    "Territories, or set their territory by hand), then archive it.",
+                    "contact(s). Move them to another territory first (with a "
+                    "realignment, or by hand), then archive it.",
                     territory=territory.display_name,
                     count=count,
                 )

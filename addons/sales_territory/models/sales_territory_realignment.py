@@ -3,7 +3,7 @@ import logging
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.modules import module as odoo_module
-from odoo.tools import SQL
+from odoo.tools import SQL, format_datetime
 
 _logger = logging.getLogger(__name__)
 
@@ -142,10 +142,12 @@ class SalesTerritoryRealignment(models.Model):
             if realignment.state not in ("draft", "previewed"):
                 raise UserError(
                     self.env._(
-                        "Realignment %(name)s is %(state)s: only a draft can be "
-                        "previewed again.",
+                        "Realignment %(name)s is %(state)s: only draft and "
+                        "previewed realignments can be previewed.",
                         name=realignment.name,
-                        state=dict(self._fields["state"].selection)[realignment.state],
+                        state=dict(
+                            self._fields["state"]._description_selection(self.env)
+                        )[realignment.state],
                     )
                 )
             realignment._compute_lines()
@@ -228,7 +230,7 @@ SELECT i.id, unnest(p.rule_ids)
                         "(%(count)s customers moved). Nothing was changed; preview "
                         "a new realignment to move customers again.",
                         name=realignment.name,
-                        date=realignment.applied_date,
+                        date=format_datetime(self.env, realignment.applied_date),
                         count=realignment.done_count,
                     )
                 )

@@ -11,6 +11,18 @@ LIST_SEPARATORS = r"[,，、;；\n]+"
 
 Match = namedtuple("Match", "territory_id rule_id conflict rule_ids")
 
+# The fields of a rule that select customers.
+CRITERIA = (
+    "country_id",
+    "state_ids",
+    "zip_from",
+    "zip_to",
+    "zip_prefixes",
+    "cities",
+    "category_ids",
+    "industry_ids",
+)
+
 
 def normalize_zip(value):
     """Python twin of :func:`zip_norm_sql`: upper case, no spaces nor dashes."""
@@ -75,11 +87,11 @@ class SalesTerritoryRule(models.Model):
     zip_to = fields.Char(help="End of the zip code range (included).")
     zip_prefixes = fields.Char(
         help="Zip codes starting with any of these, separated by commas "
-        "(e.g. 310, 311).",
+        "(e.g. 310, 311); the Chinese comma and 、 work too.",
     )
     cities = fields.Char(
-        help="City names separated by commas; compared without case or "
-        "surrounding spaces (e.g. Hangzhou, 杭州市).",
+        help="City names separated by commas (the Chinese comma and 、 work "
+        "too); compared without case or surrounding spaces (e.g. Hangzhou, 杭州市).",
     )
     category_ids = fields.Many2many(
         "res.partner.category",
@@ -99,18 +111,7 @@ class SalesTerritoryRule(models.Model):
     )
 
     # ------------------------------------------------------------ display
-    @api.depends(
-        "territory_id.complete_name",
-        "country_id",
-        "state_ids",
-        "zip_from",
-        "zip_to",
-        "zip_prefixes",
-        "cities",
-        "category_ids",
-        "industry_ids",
-        "name",
-    )
+    @api.depends("territory_id.complete_name", "name", *CRITERIA)
     def _compute_display_name(self):
         for rule in self:
             rule.display_name = (
@@ -144,17 +145,7 @@ class SalesTerritoryRule(models.Model):
             self.country_id = countries
 
     # ------------------------------------------------------------ constraints
-    @api.constrains(
-        "territory_id",
-        "country_id",
-        "state_ids",
-        "zip_from",
-        "zip_to",
-        "zip_prefixes",
-        "cities",
-        "category_ids",
-        "industry_ids",
-    )
+    @api.constrains("territory_id", *CRITERIA)
     def _check_criteria(self):
         for rule in self:
             name = rule.territory_id.display_name
@@ -191,12 +182,16 @@ class SalesTerritoryRule(models.Model):
                             country=rule.country_id.name,
                         )
                     )
-            if rule.zip_prefixes and not all(
-                normalize_zip(p) for p in split_list(rule.zip_prefixes)
-            ):
-                raise ValidationError(
-                    self.env._("A zip prefix of territory %s is empty.", name)
-                )
+            for prefix in split_list(rule.zip_prefixes):
+                if not normalize_zip(prefix):
+                    raise ValidationError(
+                        self.env._(
+                            "The zip prefix “%(prefix)s” of territory %(territory)s "
+                            "has nothing left once spaces and dashes are removed.",
+                            prefix=prefix,
+                            territory=name,
+                        )
+                    )
 
     def _check_zip_range(self):
         zip_from, zip_to = normalize_zip(self.zip_from), normalize_zip(self.zip_to)
@@ -427,25 +422,19 @@ SELECT key,
         )
 
     @api.model
+    def _flush_rules(self):
+        """Flush what the engine reads of rules and territories (not more: it
+        also runs inside computes of documents being edited)."""
+        self.flush_model()
+        self.env["sales.territory"].flush_model(["active", "depth", "company_id"])
+
+    @api.model
     def _match_rows(self, rows, company):
         """Match in-memory addresses; returns {key: Match}."""
         if not rows:
             return {}
-        self.env.flush_all()
+        self._flush_rules()
         self.env.cr.execute(self._match_sql(self._values_raw_sql(rows), company))
-        return {
-            key: Match(territory_id, rule_id, conflict, rule_ids)
-            for key, territory_id, rule_id, conflict, rule_ids in self.env.cr.fetchall()
-        }
-
-    @api.model
-    def _match_partners(self, partners, company):
-        """Match partners as stored in the database; returns {partner id: Match}."""
-        if not partners:
-            return {}
-        self.env.flush_all()
-        raw = self._partner_raw_sql(SQL("p.id = ANY(%s)", list(partners.ids)))
-        self.env.cr.execute(self._match_sql(raw, company))
         return {
             key: Match(territory_id, rule_id, conflict, rule_ids)
             for key, territory_id, rule_id, conflict, rule_ids in self.env.cr.fetchall()

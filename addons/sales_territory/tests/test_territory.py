@@ -71,10 +71,10 @@ class TestTerritory(TerritoryCommon):
                 "groups_id": [Command.set(self.env.ref("base.group_portal").ids)],
             }
         )
-        with self.assertRaisesRegex(ValidationError, "not an internal user"):
+        with self.assertRaisesRegex(ValidationError, "must be internal users"):
             self.north.manager_id = portal
         self.assertEqual(self.north.manager_id, self.user_north_manager)
-        with self.assertRaisesRegex(ValidationError, "not an internal user"):
+        with self.assertRaisesRegex(ValidationError, "must be internal users"):
             self.north.member_ids = [Command.link(portal.id)]
 
     def test_archive_with_customers(self):
