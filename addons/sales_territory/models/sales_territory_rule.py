@@ -309,7 +309,7 @@ class SalesTerritoryRule(models.Model):
                 )
             )
         cr.execute(SQL("ANALYZE sales_territory_match_src"))
-        return SQL("SELECT * FROM sales_territory_match_src")
+        return SQL.identifier("sales_territory_match_src")
 
     @api.model
     def _match_sql(self, raw, company, large=False):
@@ -324,10 +324,15 @@ class SalesTerritoryRule(models.Model):
         criterion (zip range, zip prefix, city, state, industry, tag, country),
         then every criterion of the rule is checked.
         """
-        source = self._materialize_source(raw) if large else self._source_sql(raw)
+        if large:
+            # the indexed table itself: a CTE over it would lose its indexes
+            src, src_cte = self._materialize_source(raw), SQL()
+        else:
+            src = SQL("src")
+            src_cte = SQL("src AS MATERIALIZED (%s),", self._source_sql(raw))
         return SQL(
             """
-WITH src AS MATERIALIZED (%(source)s),
+WITH %(src_cte)s
 rules AS MATERIALIZED (
     SELECT r.id AS rule_id, r.territory_id, r.sequence, t.depth, r.country_id,
            NULLIF(%(zip_from)s, '') AS zip_from,
@@ -361,30 +366,31 @@ keyed AS MATERIALIZED (
 ),
 candidates AS (
     SELECT s.key, r.rule_id FROM keyed r
-      JOIN src s ON s.zip >= (r.zip_from COLLATE "C")
+      JOIN %(src)s s ON s.zip >= (r.zip_from COLLATE "C")
                     AND s.zip <= (r.zip_to COLLATE "C")
      WHERE r.primary_key = 'zip'
     UNION
     SELECT s.key, r.rule_id FROM keyed r CROSS JOIN LATERAL unnest(r.prefixes) p
-      JOIN src s ON s.zip >= (p COLLATE "C") AND s.zip < (p || chr(1114111)) COLLATE "C"
+      JOIN %(src)s s ON s.zip >= (p COLLATE "C")
+                    AND s.zip < (p || chr(1114111)) COLLATE "C"
      WHERE r.primary_key = 'prefix'
     UNION
     SELECT s.key, r.rule_id FROM keyed r CROSS JOIN LATERAL unnest(r.cities) c
-      JOIN src s ON s.city = c
+      JOIN %(src)s s ON s.city = c
      WHERE r.primary_key = 'city'
     UNION
     SELECT s.key, r.rule_id FROM keyed r CROSS JOIN LATERAL unnest(r.states) st
-      JOIN src s ON s.state_id = st
+      JOIN %(src)s s ON s.state_id = st
      WHERE r.primary_key = 'state'
     UNION
     SELECT s.key, r.rule_id FROM keyed r CROSS JOIN LATERAL unnest(r.industries) i
-      JOIN src s ON s.industry_id = i
+      JOIN %(src)s s ON s.industry_id = i
      WHERE r.primary_key = 'industry'
     UNION
-    SELECT s.key, r.rule_id FROM keyed r JOIN src s ON s.tags && r.tags
+    SELECT s.key, r.rule_id FROM keyed r JOIN %(src)s s ON s.tags && r.tags
      WHERE r.primary_key = 'tag'
     UNION
-    SELECT s.key, r.rule_id FROM keyed r JOIN src s ON s.country_id = r.country_id
+    SELECT s.key, r.rule_id FROM keyed r JOIN %(src)s s ON s.country_id = r.country_id
      WHERE r.primary_key = 'country'
 ),
 matched AS (
@@ -392,7 +398,7 @@ matched AS (
            rank() OVER (PARTITION BY c.key ORDER BY r.sequence, r.depth DESC) AS rk
       FROM candidates c
       JOIN keyed r ON r.rule_id = c.rule_id
-      JOIN src s ON s.key = c.key
+      JOIN %(src)s s ON s.key = c.key
      WHERE (r.country_id IS NULL OR s.country_id = r.country_id)
        AND (r.states IS NULL OR s.state_id = ANY(r.states))
        AND (r.zip_from IS NULL OR (length(s.zip) = length(r.zip_from)
@@ -413,7 +419,8 @@ SELECT key,
  WHERE rk = 1
  GROUP BY key
 """,
-            source=source,
+            src_cte=src_cte,
+            src=src,
             zip_from=zip_norm_sql(SQL("r.zip_from")),
             zip_to=zip_norm_sql(SQL("r.zip_to")),
             prefix=zip_norm_sql(SQL("prefix")),
