@@ -68,6 +68,8 @@ def assign_existing_customers(env):
 
 
 def uninstall_hook(env):
+    # plain table of the realignment lines (see sales.territory.realignment.line)
+    env.cr.execute(SQL("DROP TABLE IF EXISTS sales_territory_realignment_result"))
     env["ir.config_parameter"].sudo().search(
         [("key", "=like", "sales_territory.%")]
     ).unlink()

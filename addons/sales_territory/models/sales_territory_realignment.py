@@ -160,15 +160,8 @@ class SalesTerritoryRealignment(models.Model):
         """Replace the proposed moves by a fresh matching (one set-based query)."""
         self.ensure_one()
         cr = self.env.cr
-        Line = self.env["sales.territory.realignment.line"]
         self.env.flush_all()
-        cr.execute(
-            SQL(
-                "DELETE FROM sales_territory_realignment_line "
-                "WHERE realignment_id = %s",
-                self.id,
-            )
-        )
+        self._delete_lines()
         Rule = self.env["sales.territory.rule"]
         Partner = self.env["res.partner"]
         where = Partner._territory_customer_where(self.company_id)
@@ -193,32 +186,40 @@ proposal AS (
      WHERE m.conflict
         OR (m.key IS NOT NULL AND m.territory_id IS DISTINCT FROM p.territory_id)
         OR (m.key IS NULL AND %(unassign)s AND p.territory_id IS NOT NULL)
-),
-inserted AS (
-    INSERT INTO sales_territory_realignment_line
-           (realignment_id, partner_id, current_territory_id, new_territory_id,
-            rule_id, conflict, state, create_uid, create_date, write_uid, write_date)
-    SELECT %(realignment)s, l.partner_id, l.current_territory_id,
-           l.new_territory_id, l.rule_id, l.conflict, 'todo',
-           %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
-      FROM proposal l
-     WHERE %(scope)s
-    RETURNING id, partner_id, conflict
 )
-INSERT INTO sales_territory_realignment_line_rule_rel (line_id, rule_id)
-SELECT i.id, unnest(p.rule_ids)
-  FROM inserted i JOIN proposal p ON p.partner_id = i.partner_id
- WHERE i.conflict
+INSERT INTO sales_territory_realignment_result
+       (realignment_id, company_id, partner_id, current_territory_id,
+        new_territory_id, rule_id, conflict, rule_ids)
+SELECT %(realignment)s, %(company)s, l.partner_id, l.current_territory_id,
+       l.new_territory_id, l.rule_id, l.conflict,
+       CASE WHEN l.conflict THEN l.rule_ids END
+  FROM proposal l
+ WHERE %(scope)s
+ ORDER BY l.conflict DESC, l.partner_id
 """,
                 match=match,
                 unassign=bool(self.unassign_unmatched),
                 realignment=self.id,
-                uid=self.env.uid,
+                company=self.company_id.id,
                 scope=self._scope_condition(),
             )
         )
-        Line.invalidate_model()
+        self.env["sales.territory.realignment.line"].invalidate_model()
         self.invalidate_recordset(["line_ids"])
+
+    def _delete_lines(self):
+        self.env.cr.execute(
+            SQL(
+                "DELETE FROM sales_territory_realignment_result "
+                "WHERE realignment_id = ANY(%s)",
+                self.ids,
+            )
+        )
+        self.env["sales.territory.realignment.line"].invalidate_model()
+
+    def unlink(self):
+        self._delete_lines()
+        return super().unlink()
 
     # ------------------------------------------------------------ apply
     def action_apply(self):
@@ -254,9 +255,9 @@ SELECT i.id, unnest(p.rule_ids)
                 ("conflict", "=", False),
             ]
         )
-        done = 0
+        done = after_id = 0
         while True:
-            count = self._apply_batch(batch_size)
+            count, after_id = self._apply_batch(batch_size, after_id)
             if not count:
                 break
             done += count
@@ -273,15 +274,18 @@ SELECT i.id, unnest(p.rule_ids)
         )
         _logger.info("Realignment %s applied: %s lines", self.id, done)
 
-    def _apply_batch(self, batch_size):
+    def _apply_batch(self, batch_size, after_id=0):
+        """Apply the next lines (by id, after ``after_id``); returns how many
+        were handled and the last id."""
         cr = self.env.cr
         cr.execute(
             SQL(
                 """
 WITH batch AS (
     SELECT id, partner_id, current_territory_id, new_territory_id, rule_id
-      FROM sales_territory_realignment_line
-     WHERE realignment_id = %(realignment)s AND state = 'todo' AND NOT conflict
+      FROM sales_territory_realignment_result
+     WHERE realignment_id = %(realignment)s AND id > %(after)s
+       AND state = 'todo' AND NOT conflict
      ORDER BY id
      LIMIT %(limit)s
      FOR UPDATE SKIP LOCKED
@@ -295,15 +299,16 @@ moved AS (
        AND p.territory_id IS NOT DISTINCT FROM b.current_territory_id
     RETURNING p.id
 )
-UPDATE sales_territory_realignment_line l
+UPDATE sales_territory_realignment_result l
    SET state = CASE WHEN l.partner_id IN (SELECT id FROM moved) THEN 'done'
                     ELSE 'skipped' END,
-       write_uid = %(uid)s, write_date = now() AT TIME ZONE 'UTC'
+       applied_uid = %(uid)s, applied_date = now() AT TIME ZONE 'UTC'
   FROM batch b
  WHERE l.id = b.id
 RETURNING l.id, l.state
 """,
                 realignment=self.id,
+                after=after_id,
                 limit=batch_size,
                 uid=self.env.uid,
             )
@@ -316,43 +321,22 @@ RETURNING l.id, l.state
             ["territory_id", "write_uid", "write_date"]
         )
         self.env["sales.territory.realignment.line"].invalidate_model()
-        return len(rows)
+        return len(rows), max((line_id for line_id, _state in rows), default=after_id)
 
     def _propagate(self, line_ids):
-        """Contacts, audit log and open documents of the applied lines."""
-        cr = self.env.cr
-        params = {
-            "lines": line_ids,
-            "uid": self.env.uid,
-            "realignment": self.id,
-            "company": self.company_id.id,
-        }
+        """Contacts and open documents of the applied lines (the applied lines
+        are themselves the audit log of the moves: ``sales.territory.move``)."""
         # contacts share the territory of their commercial entity
-        cr.execute(
+        self.env.cr.execute(
             SQL(
                 """UPDATE res_partner c
                       SET territory_id = l.new_territory_id
-                     FROM sales_territory_realignment_line l
+                     FROM sales_territory_realignment_result l
                     WHERE l.id = ANY(%(lines)s)
                       AND c.commercial_partner_id = l.partner_id
                       AND c.id != l.partner_id
                       AND c.territory_id IS DISTINCT FROM l.new_territory_id""",
-                **params,
-            )
-        )
-        cr.execute(
-            SQL(
-                """INSERT INTO sales_territory_move
-                          (partner_id, from_territory_id, to_territory_id, rule_id,
-                           origin, realignment_id, user_id, date, company_id,
-                           create_uid, create_date, write_uid, write_date)
-                   SELECT l.partner_id, l.current_territory_id, l.new_territory_id,
-                          l.rule_id, 'realignment', %(realignment)s, %(uid)s,
-                          now() AT TIME ZONE 'UTC', %(company)s, %(uid)s,
-                          now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
-                     FROM sales_territory_realignment_line l
-                    WHERE l.id = ANY(%(lines)s)""",
-                **params,
+                lines=line_ids,
             )
         )
         if self.carry_open_documents:
@@ -370,7 +354,7 @@ RETURNING l.id, l.state
                     """UPDATE %(table)s d
                           SET territory_id = l.new_territory_id,
                               write_uid = %(uid)s, write_date = now() AT TIME ZONE 'UTC'
-                         FROM sales_territory_realignment_line l
+                         FROM sales_territory_realignment_result l
                          JOIN res_partner c ON c.commercial_partner_id = l.partner_id
                         WHERE l.id = ANY(%(lines)s)
                           AND d.partner_id = c.id
@@ -461,39 +445,99 @@ RETURNING l.id, l.state
 
 
 class SalesTerritoryRealignmentLine(models.Model):
+    """A proposed move of a realignment (read-only).
+
+    The lines of a realignment of 100,000 customers are written and applied by
+    set-based SQL in a plain table, ``sales_territory_realignment_result``,
+    without foreign keys nor access columns (they would cost more than the
+    moves themselves); this model reads it, joined to its targets so that
+    deleted partners, territories or rules simply drop out."""
+
     _name = "sales.territory.realignment.line"
     _description = "Proposed Territory Move"
+    _auto = False
+    _log_access = False
     _order = "conflict desc, id"
     _rec_name = "partner_id"
 
-    realignment_id = fields.Many2one(
-        "sales.territory.realignment", required=True, index=True, ondelete="cascade"
-    )
-    company_id = fields.Many2one(related="realignment_id.company_id")
-    partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, index=True, ondelete="cascade"
-    )
-    current_territory_id = fields.Many2one("sales.territory", index=True)
-    new_territory_id = fields.Many2one("sales.territory", index=True)
+    realignment_id = fields.Many2one("sales.territory.realignment", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    current_territory_id = fields.Many2one("sales.territory", readonly=True)
+    new_territory_id = fields.Many2one("sales.territory", readonly=True)
     rule_id = fields.Many2one(
-        "sales.territory.rule", string="Winning Rule", ondelete="set null"
+        "sales.territory.rule", string="Winning Rule", readonly=True
     )
     conflict = fields.Boolean(
+        readonly=True,
         help="Rules of the same priority put the customer into different territories "
         "of the same depth. The customer is not moved: change a priority or set its "
-        "territory by hand."
+        "territory by hand.",
     )
     conflict_rule_ids = fields.Many2many(
         "sales.territory.rule",
-        "sales_territory_realignment_line_rule_rel",
-        "line_id",
-        "rule_id",
+        compute="_compute_conflict_rule_ids",
         string="Tied Rules",
     )
     state = fields.Selection(
         [("todo", "To Apply"), ("done", "Applied"), ("skipped", "Skipped")],
-        default="todo",
-        required=True,
+        readonly=True,
         help="Skipped: the customer changed since the preview (moved by hand or set to "
         "manual), so the proposal was not applied.",
     )
+    applied_date = fields.Datetime(readonly=True)
+
+    def init(self):
+        self.env.cr.execute(
+            SQL(
+                """
+CREATE TABLE IF NOT EXISTS sales_territory_realignment_result (
+    id serial PRIMARY KEY,
+    realignment_id integer NOT NULL,
+    company_id integer NOT NULL,
+    partner_id integer NOT NULL,
+    current_territory_id integer,
+    new_territory_id integer,
+    rule_id integer,
+    conflict boolean NOT NULL DEFAULT FALSE,
+    rule_ids integer[],
+    state varchar NOT NULL DEFAULT 'todo',
+    applied_uid integer,
+    applied_date timestamp
+) WITH (fillfactor = 70);
+CREATE INDEX IF NOT EXISTS sales_territory_realignment_result_realignment_idx
+    ON sales_territory_realignment_result (realignment_id, id);
+CREATE INDEX IF NOT EXISTS sales_territory_realignment_result_partner_idx
+    ON sales_territory_realignment_result (partner_id);
+"""
+            )
+        )
+
+    @property
+    def _table_query(self):
+        return SQL(
+            """
+SELECT l.id, l.realignment_id, l.company_id, l.partner_id,
+       current_t.id AS current_territory_id, new_t.id AS new_territory_id,
+       rule.id AS rule_id, l.conflict, l.state, l.applied_date
+  FROM sales_territory_realignment_result l
+  JOIN sales_territory_realignment r ON r.id = l.realignment_id
+  JOIN res_partner p ON p.id = l.partner_id
+  LEFT JOIN sales_territory current_t ON current_t.id = l.current_territory_id
+  LEFT JOIN sales_territory new_t ON new_t.id = l.new_territory_id
+  LEFT JOIN sales_territory_rule rule ON rule.id = l.rule_id
+"""
+        )
+
+    def _compute_conflict_rule_ids(self):
+        self.env.cr.execute(
+            SQL(
+                "SELECT id, rule_ids FROM sales_territory_realignment_result "
+                "WHERE id = ANY(%s)",
+                self.ids,
+            )
+        )
+        rule_ids = dict(self.env.cr.fetchall())
+        Rule = self.env["sales.territory.rule"]
+        for line in self:
+            line.conflict_rule_ids = Rule.browse(rule_ids.get(line.id) or []).exists()

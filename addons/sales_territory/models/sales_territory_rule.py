@@ -301,7 +301,7 @@ class SalesTerritoryRule(models.Model):
         cr.execute(
             SQL("INSERT INTO sales_territory_match_src %s", self._source_sql(raw))
         )
-        for column in ("key", "zip", "state_id", "city", "country_id"):
+        for column in ("key", "zip", "state_id", "city", "country_id", "industry_id"):
             cr.execute(
                 SQL(
                     "CREATE INDEX ON sales_territory_match_src (%s)",
@@ -310,6 +310,104 @@ class SalesTerritoryRule(models.Model):
             )
         cr.execute(SQL("ANALYZE sales_territory_match_src"))
         return SQL.identifier("sales_territory_match_src")
+
+    @api.model
+    def _rules_sql(self, company):
+        """The active rules of a company, criteria parsed, each with the
+        criterion that finds its candidates best (``primary_key``)."""
+        return SQL(
+            """
+SELECT rules.*,
+       CASE WHEN zip_from IS NOT NULL THEN 'zip'
+            WHEN prefixes IS NOT NULL THEN 'prefix'
+            WHEN cities IS NOT NULL THEN 'city'
+            WHEN states IS NOT NULL THEN 'state'
+            WHEN industries IS NOT NULL THEN 'industry'
+            WHEN tags IS NOT NULL THEN 'tag'
+            ELSE 'country' END AS primary_key
+  FROM (
+    SELECT r.id AS rule_id, r.territory_id, r.sequence, t.depth, r.country_id,
+           NULLIF(%(zip_from)s, '') AS zip_from,
+           NULLIF(%(zip_to)s, '') AS zip_to,
+           (SELECT array_agg(DISTINCT %(prefix)s)
+              FROM regexp_split_to_table(r.zip_prefixes, %(sep)s) prefix
+             WHERE %(prefix)s <> '') AS prefixes,
+           (SELECT array_agg(DISTINCT lower(btrim(city)))
+              FROM regexp_split_to_table(r.cities, %(sep)s) city
+             WHERE btrim(city) <> '') AS cities,
+           (SELECT array_agg(rel.state_id) FROM sales_territory_rule_state_rel rel
+             WHERE rel.rule_id = r.id) AS states,
+           (SELECT array_agg(rel.industry_id)
+              FROM sales_territory_rule_industry_rel rel
+             WHERE rel.rule_id = r.id) AS industries,
+           (SELECT array_agg(rel.category_id)
+              FROM sales_territory_rule_category_rel rel
+             WHERE rel.rule_id = r.id) AS tags
+      FROM sales_territory_rule r
+      JOIN sales_territory t ON t.id = r.territory_id
+     WHERE r.active AND t.active AND r.company_id = %(company)s
+  ) rules""",
+            zip_from=zip_norm_sql(SQL("r.zip_from")),
+            zip_to=zip_norm_sql(SQL("r.zip_to")),
+            prefix=zip_norm_sql(SQL("prefix")),
+            sep=LIST_SEPARATORS,
+            company=company.id,
+        )
+
+    @api.model
+    def _candidate_branches(self, src):
+        """How each kind of rule finds its candidate addresses (key, rule_id):
+        through an index of the source wherever one fits."""
+        return {
+            "zip": SQL(
+                """SELECT s.key, r.rule_id FROM keyed r
+                     JOIN %(src)s s ON s.zip >= (r.zip_from COLLATE "C")
+                                   AND s.zip <= (r.zip_to COLLATE "C")
+                    WHERE r.primary_key = 'zip'""",
+                src=src,
+            ),
+            "prefix": SQL(
+                """SELECT s.key, r.rule_id
+                     FROM keyed r CROSS JOIN LATERAL unnest(r.prefixes) p
+                     JOIN %(src)s s ON s.zip >= (p COLLATE "C")
+                                   AND s.zip < (p || chr(1114111)) COLLATE "C"
+                    WHERE r.primary_key = 'prefix'""",
+                src=src,
+            ),
+            "city": SQL(
+                """SELECT s.key, r.rule_id
+                     FROM keyed r CROSS JOIN LATERAL unnest(r.cities) c
+                     JOIN %(src)s s ON s.city = c
+                    WHERE r.primary_key = 'city'""",
+                src=src,
+            ),
+            "state": SQL(
+                """SELECT s.key, r.rule_id
+                     FROM keyed r CROSS JOIN LATERAL unnest(r.states) st
+                     JOIN %(src)s s ON s.state_id = st
+                    WHERE r.primary_key = 'state'""",
+                src=src,
+            ),
+            "industry": SQL(
+                """SELECT s.key, r.rule_id
+                     FROM keyed r CROSS JOIN LATERAL unnest(r.industries) i
+                     JOIN %(src)s s ON s.industry_id = i
+                    WHERE r.primary_key = 'industry'""",
+                src=src,
+            ),
+            "tag": SQL(
+                """SELECT s.key, r.rule_id
+                     FROM keyed r JOIN %(src)s s ON s.tags && r.tags
+                    WHERE r.primary_key = 'tag'""",
+                src=src,
+            ),
+            "country": SQL(
+                """SELECT s.key, r.rule_id
+                     FROM keyed r JOIN %(src)s s ON s.country_id = r.country_id
+                    WHERE r.primary_key = 'country'""",
+                src=src,
+            ),
+        }
 
     @api.model
     def _match_sql(self, raw, company, large=False):
@@ -323,76 +421,51 @@ class SalesTerritoryRule(models.Model):
         whole source: candidates are found through each rule's most selective
         criterion (zip range, zip prefix, city, state, industry, tag, country),
         then every criterion of the rule is checked.
+
+        ``large``: the source and the rules are first copied into indexed,
+        analysed temporary tables (the statements are run here), only the kinds
+        of rules that exist are joined, and PostgreSQL's JIT is turned off for
+        the transaction (compiling costs more than it saves on this query).
         """
         if large:
-            # the indexed table itself: a CTE over it would lose its indexes
-            src, src_cte = self._materialize_source(raw), SQL()
+            cr = self.env.cr
+            src = self._materialize_source(raw)
+            cr.execute(SQL("DROP TABLE IF EXISTS sales_territory_match_rules"))
+            cr.execute(
+                SQL(
+                    "CREATE TEMPORARY TABLE sales_territory_match_rules "
+                    "ON COMMIT DROP AS %s",
+                    self._rules_sql(company),
+                )
+            )
+            cr.execute(SQL("ANALYZE sales_territory_match_rules"))
+            cr.execute(
+                SQL("SELECT DISTINCT primary_key FROM sales_territory_match_rules")
+            )
+            kinds = {row[0] for row in cr.fetchall()}
+            if "tag" in kinds:
+                cr.execute(
+                    SQL("CREATE INDEX ON sales_territory_match_src USING gin (tags)")
+                )
+            cr.execute(SQL("SET LOCAL jit = off"))
+            ctes = SQL("keyed AS (SELECT * FROM sales_territory_match_rules)")
         else:
             src = SQL("src")
-            src_cte = SQL("src AS MATERIALIZED (%s),", self._source_sql(raw))
+            kinds = None
+            ctes = SQL(
+                "src AS MATERIALIZED (%s), keyed AS MATERIALIZED (%s)",
+                self._source_sql(raw),
+                self._rules_sql(company),
+            )
+        branches = [
+            branch
+            for kind, branch in self._candidate_branches(src).items()
+            if kinds is None or kind in kinds
+        ] or [SQL("SELECT NULL::int AS key, NULL::int AS rule_id WHERE FALSE")]
         return SQL(
             """
-WITH %(src_cte)s
-rules AS MATERIALIZED (
-    SELECT r.id AS rule_id, r.territory_id, r.sequence, t.depth, r.country_id,
-           NULLIF(%(zip_from)s, '') AS zip_from,
-           NULLIF(%(zip_to)s, '') AS zip_to,
-           (SELECT array_agg(DISTINCT %(prefix)s)
-              FROM regexp_split_to_table(r.zip_prefixes, %(sep)s) prefix
-             WHERE %(prefix)s <> '') AS prefixes,
-           (SELECT array_agg(DISTINCT lower(btrim(city)))
-              FROM regexp_split_to_table(r.cities, %(sep)s) city
-             WHERE btrim(city) <> '') AS cities,
-           (SELECT array_agg(rel.state_id) FROM sales_territory_rule_state_rel rel
-             WHERE rel.rule_id = r.id) AS states,
-           (SELECT array_agg(rel.industry_id) FROM sales_territory_rule_industry_rel rel
-             WHERE rel.rule_id = r.id) AS industries,
-           (SELECT array_agg(rel.category_id) FROM sales_territory_rule_category_rel rel
-             WHERE rel.rule_id = r.id) AS tags
-      FROM sales_territory_rule r
-      JOIN sales_territory t ON t.id = r.territory_id
-     WHERE r.active AND t.active AND r.company_id = %(company)s
-),
-keyed AS MATERIALIZED (
-    SELECT rules.*,
-           CASE WHEN zip_from IS NOT NULL THEN 'zip'
-                WHEN prefixes IS NOT NULL THEN 'prefix'
-                WHEN cities IS NOT NULL THEN 'city'
-                WHEN states IS NOT NULL THEN 'state'
-                WHEN industries IS NOT NULL THEN 'industry'
-                WHEN tags IS NOT NULL THEN 'tag'
-                ELSE 'country' END AS primary_key
-      FROM rules
-),
-candidates AS (
-    SELECT s.key, r.rule_id FROM keyed r
-      JOIN %(src)s s ON s.zip >= (r.zip_from COLLATE "C")
-                    AND s.zip <= (r.zip_to COLLATE "C")
-     WHERE r.primary_key = 'zip'
-    UNION
-    SELECT s.key, r.rule_id FROM keyed r CROSS JOIN LATERAL unnest(r.prefixes) p
-      JOIN %(src)s s ON s.zip >= (p COLLATE "C")
-                    AND s.zip < (p || chr(1114111)) COLLATE "C"
-     WHERE r.primary_key = 'prefix'
-    UNION
-    SELECT s.key, r.rule_id FROM keyed r CROSS JOIN LATERAL unnest(r.cities) c
-      JOIN %(src)s s ON s.city = c
-     WHERE r.primary_key = 'city'
-    UNION
-    SELECT s.key, r.rule_id FROM keyed r CROSS JOIN LATERAL unnest(r.states) st
-      JOIN %(src)s s ON s.state_id = st
-     WHERE r.primary_key = 'state'
-    UNION
-    SELECT s.key, r.rule_id FROM keyed r CROSS JOIN LATERAL unnest(r.industries) i
-      JOIN %(src)s s ON s.industry_id = i
-     WHERE r.primary_key = 'industry'
-    UNION
-    SELECT s.key, r.rule_id FROM keyed r JOIN %(src)s s ON s.tags && r.tags
-     WHERE r.primary_key = 'tag'
-    UNION
-    SELECT s.key, r.rule_id FROM keyed r JOIN %(src)s s ON s.country_id = r.country_id
-     WHERE r.primary_key = 'country'
-),
+WITH %(ctes)s,
+candidates AS (%(candidates)s),
 matched AS (
     SELECT c.key, r.rule_id, r.territory_id,
            rank() OVER (PARTITION BY c.key ORDER BY r.sequence, r.depth DESC) AS rk
@@ -419,13 +492,9 @@ SELECT key,
  WHERE rk = 1
  GROUP BY key
 """,
-            src_cte=src_cte,
+            ctes=ctes,
+            candidates=SQL(" UNION ").join(branches),
             src=src,
-            zip_from=zip_norm_sql(SQL("r.zip_from")),
-            zip_to=zip_norm_sql(SQL("r.zip_to")),
-            prefix=zip_norm_sql(SQL("prefix")),
-            sep=LIST_SEPARATORS,
-            company=company.id,
         )
 
     @api.model

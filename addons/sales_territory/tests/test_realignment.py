@@ -211,9 +211,9 @@ class TestRealignment(TerritoryCommon):
         calls = []
         original = type(realignment)._apply_batch
 
-        def counting(record, batch_size):
+        def counting(record, batch_size, after_id=0):
             calls.append(batch_size)
-            return original(record, batch_size)
+            return original(record, batch_size, after_id)
 
         type(realignment)._apply_batch = counting
         try:
