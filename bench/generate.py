@@ -427,7 +427,7 @@ SELECT n.id, 'Customer ' || lpad(n.i::text, 7, '0'),
         )
     )
     cr.execute(
-        SQL("DELETE FROM sales_territory_move WHERE partner_id = %s", template.id)
+        SQL("DELETE FROM sales_territory_move_log WHERE partner_id = %s", template.id)
     )
     env.invalidate_all()
     return inserted + 1

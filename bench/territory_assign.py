@@ -296,8 +296,9 @@ def customer_ids(env, company):
 def reset(env, vacuum):
     """Every customer back to no territory; no realignment, no audit log."""
     cr = env.cr
+    cr.execute(SQL("DELETE FROM sales_territory_realignment_result"))
     cr.execute(SQL("DELETE FROM sales_territory_realignment"))
-    cr.execute(SQL("DELETE FROM sales_territory_move"))
+    cr.execute(SQL("DELETE FROM sales_territory_move_log"))
     # chatter of the naive loop's tracked writes
     cr.execute(
         SQL(
@@ -316,9 +317,8 @@ def reset(env, vacuum):
     vacuum(
         "res_partner",
         "sales_territory_realignment",
-        "sales_territory_realignment_line",
-        "sales_territory_realignment_line_rule_rel",
-        "sales_territory_move",
+        "sales_territory_realignment_result",
+        "sales_territory_move_log",
         "mail_message",
         "mail_tracking_value",
     )
