@@ -173,23 +173,21 @@ def main():
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
 
-    _session, cookie = rpc(
-        args.url,
-        "/web/session/authenticate",
-        {"db": args.db, "login": args.login, "password": args.password},
-    )
-    cookie = cookie.split(";", 1)[0]
+    def login():
+        _session, cookie = rpc(
+            args.url,
+            "/web/session/authenticate",
+            {"db": args.db, "login": args.login, "password": args.password},
+        )
+        return cookie.split(";", 1)[0]
+
+    cookie = login()
     uid = call(args.url, cookie, "res.users", "search", [("login", "=", args.login)])
     user = call(args.url, cookie, "res.users", "read", uid, ["lang"])[0]
     if user["lang"] != args.lang:
         call(args.url, cookie, "res.users", "write", uid, {"lang": args.lang})
     # a new session, so that its context carries the language just set
-    _session, cookie = rpc(
-        args.url,
-        "/web/session/authenticate",
-        {"db": args.db, "login": args.login, "password": args.password},
-    )
-    cookie = cookie.split(";", 1)[0]
+    cookie = login()
     east = call(
         args.url,
         cookie,

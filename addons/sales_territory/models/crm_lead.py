@@ -32,23 +32,13 @@ class CrmLead(models.Model):
                 lead.territory_id = lead.territory_id
         Rule = self.env["sales.territory.rule"]
         for company, leads in to_match.items():
-            rows = [
-                (
-                    index,
-                    lead.country_id.id,
-                    lead.state_id.id,
-                    lead.zip,
-                    lead.city,
-                    lead.partner_id.commercial_partner_id.industry_id.id,
-                    lead.partner_id.commercial_partner_id.category_id.ids,
-                )
-                for index, lead in enumerate(leads)
-            ]
-            matches = Rule._match_rows(rows, company)
-            for index, lead in enumerate(leads):
-                match = matches.get(index)
-                if match and not match.conflict:
-                    lead.territory_id = match.territory_id
+            winners = Rule._winning_territories(
+                [(lead, lead.partner_id.commercial_partner_id) for lead in leads],
+                company,
+            )
+            for lead, territory in zip(leads, winners, strict=True):
+                if territory:
+                    lead.territory_id = territory
 
     def _route_to_territory_team(self):
         """Leads without salesperson go to the team of their territory."""

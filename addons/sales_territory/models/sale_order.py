@@ -42,26 +42,19 @@ class SaleOrder(models.Model):
                 to_match[company].append(order)
         Rule = self.env["sales.territory.rule"]
         for company, orders in to_match.items():
-            rows = []
-            for index, order in enumerate(orders):
-                shipping = order.partner_shipping_id
-                commercial = shipping.commercial_partner_id
-                rows.append(
+            winners = Rule._winning_territories(
+                [
                     (
-                        index,
-                        shipping.country_id.id,
-                        shipping.state_id.id,
-                        shipping.zip,
-                        shipping.city,
-                        commercial.industry_id.id,
-                        commercial.category_id.ids,
+                        order.partner_shipping_id,
+                        order.partner_shipping_id.commercial_partner_id,
                     )
-                )
-            matches = Rule._match_rows(rows, company)
-            for index, order in enumerate(orders):
-                match = matches.get(index)
-                if match and not match.conflict:
-                    order.territory_id = match.territory_id
+                    for order in orders
+                ],
+                company,
+            )
+            for order, territory in zip(orders, winners, strict=True):
+                if territory:
+                    order.territory_id = territory
 
     def write(self, vals):
         if "territory_id" in vals and not self.env.context.get(FORCE_CONTEXT):

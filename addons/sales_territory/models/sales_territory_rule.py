@@ -505,6 +505,35 @@ SELECT key,
         self.env["sales.territory"].flush_model(["active", "depth", "company_id"])
 
     @api.model
+    def _winning_territories(self, addresses, company):
+        """The winning territory of each address, where there is one and no
+        conflict: a list of ``sales.territory`` (empty where none).
+
+        ``addresses``: (address, customer) pairs; the address gives country,
+        state, zip and city (a partner or a lead), the customer (a commercial
+        partner) its industry and tags."""
+        rows = [
+            (
+                index,
+                address.country_id.id,
+                address.state_id.id,
+                address.zip,
+                address.city,
+                customer.industry_id.id,
+                customer.category_id.ids,
+            )
+            for index, (address, customer) in enumerate(addresses)
+        ]
+        matches = self._match_rows(rows, company)
+        Territory = self.env["sales.territory"]
+        return [
+            Territory.browse(matches[index].territory_id)
+            if index in matches and not matches[index].conflict
+            else Territory
+            for index in range(len(rows))
+        ]
+
+    @api.model
     def _match_rows(self, rows, company):
         """Match in-memory addresses; returns {key: Match}."""
         if not rows:
