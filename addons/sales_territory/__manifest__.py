@@ -15,6 +15,7 @@
         "security/sales_territory_security.xml",
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
+        "data/sales_target_phasing_data.xml",
         "views/sales_territory_views.xml",
         "views/sales_territory_rule_views.xml",
         "views/sales_territory_move_views.xml",
@@ -24,6 +25,10 @@
         "views/sale_order_views.xml",
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
+        "views/sales_target_views.xml",
+        "views/sales_target_phasing_views.xml",
+        "wizard/sales_target_wizard_views.xml",
+        "report/sales_performance_report_views.xml",
         "report/sale_report_views.xml",
         "report/account_invoice_report_views.xml",
         "views/sales_territory_menus.xml",
@@ -33,6 +38,7 @@
     "uninstall_hook": "uninstall_hook",
     "demo": [
         "demo/sales_territory_demo.xml",
+        "demo/sales_target_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -4,6 +4,9 @@ from . import sales_territory
 from . import sales_territory_rule
 from . import sales_territory_move
 from . import sales_territory_realignment
+from . import sales_target
+from . import sales_target_revision
+from . import sales_target_phasing
 from . import res_users
 from . import res_partner
 from . import crm_lead

@@ -28,3 +28,10 @@ class ResCompany(models.Model):
         string="Territory Required to Confirm",
         help="A quotation cannot be confirmed without a territory.",
     )
+    target_pace_threshold = fields.Float(
+        string="Pace Alert Threshold (%)",
+        default=10.0,
+        help="A confirmed target is behind pace when its actual is below what is "
+        "expected by today by more than this percentage; its manager then gets an "
+        "activity, once.",
+    )

@@ -16,3 +16,6 @@ class ResConfigSettings(models.TransientModel):
     territory_required_to_confirm = fields.Boolean(
         related="company_id.territory_required_to_confirm", readonly=False
     )
+    target_pace_threshold = fields.Float(
+        related="company_id.target_pace_threshold", readonly=False
+    )

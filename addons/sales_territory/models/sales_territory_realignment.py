@@ -109,8 +109,10 @@ class SalesTerritoryRealignment(models.Model):
     def _commit_batch(self):
         """Commit a finished batch, so that a long run resumes where it stopped.
 
-        Never inside tests (their transaction is rolled back at the end)."""
-        if odoo_module.current_test or self.env.registry.in_test_mode():
+        Never inside tests (their transaction is rolled back at the end), nor
+        while modules are installed (their data loads in savepoints)."""
+        registry = self.env.registry
+        if odoo_module.current_test or registry.in_test_mode() or not registry.ready:
             return
         self.env.cr.commit()  # pylint: disable=invalid-commit
 

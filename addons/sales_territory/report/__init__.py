@@ -1,2 +1,3 @@
 from . import sale_report
 from . import account_invoice_report
+from . import sales_performance_report

@@ -1,0 +1,2 @@
+from . import sales_target_revise
+from . import sales_target_plan
