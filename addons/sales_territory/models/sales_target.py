@@ -50,7 +50,7 @@ class SalesTarget(models.Model):
         "sales.territory",
         index=True,
         tracking=True,
-        check_company=True,
+        domain="[('company_id', '=', company_id)]",
         help="Sub-territories count: a region's target counts its provinces.",
     )
     user_id = fields.Many2one(
@@ -381,7 +381,26 @@ class SalesTarget(models.Model):
                 )
 
     # ------------------------------------------------------------ CRUD, states
+    @api.model
+    def _normalize_period(self, vals, period_type):
+        """A month, quarter or year starts on its first day, whatever day was
+        given."""
+        if period_type != "custom" and vals.get("date_from"):
+            start = fields.Date.to_date(vals["date_from"])
+            vals["date_from"], vals["date_to"] = period_bounds(period_type, start)
+        return vals
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._normalize_period(vals, vals.get("period_type", "month"))
+        return super().create(vals_list)
+
     def write(self, vals):
+        if vals.get("date_from") and len(self) == 1:
+            vals = self._normalize_period(
+                dict(vals), vals.get("period_type", self.period_type)
+            )
         if "target_value" in vals and not self.env.context.get(REVISION_CONTEXT):
             changed = self.filtered(
                 lambda t: t.state != "draft" and t.target_value != vals["target_value"]
@@ -708,10 +727,10 @@ SELECT t.id, sum(l.expected_revenue * l.probability / 100.0)
             SQL(
                 """UPDATE sales_target t
                       SET actual_value = v.actual, expected_value = v.expected,
-                          forecast_value = v.forecast,
-                          refresh_date = now() AT TIME ZONE 'UTC'
+                          forecast_value = v.forecast, refresh_date = %s
                      FROM (VALUES %s) AS v(id, actual, expected, forecast)
                     WHERE t.id = v.id""",
+                fields.Datetime.now(),
                 SQL(", ").join(
                     SQL("(%s, %s::float, %s::float, %s::float)", *row) for row in rows
                 ),

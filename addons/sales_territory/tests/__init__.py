@@ -4,4 +4,6 @@ from . import test_partner_assignment
 from . import test_documents
 from . import test_realignment
 from . import test_access
+from . import test_targets
+from . import test_target_access
 from . import test_ui
