@@ -32,6 +32,7 @@ class ResCompany(models.Model):
         string="Pace Alert Threshold (%)",
         default=10.0,
         help="A confirmed target is behind pace when its actual is below what is "
-        "expected by today by more than this percentage; its manager then gets an "
-        "activity, once.",
+        "expected by today by more than this percentage; the person responsible "
+        "(the territory's manager, else the salesperson or the team leader) then "
+        "gets an activity, once.",
     )

@@ -167,7 +167,8 @@ class SalesTarget(models.Model):
         compute="_compute_achievement",
         store=True,
         aggregator="avg",
-        help="Actual against expected by today: below 100 % the target is behind.",
+        help="Actual against expected by today. The target is behind pace below "
+        "100 % minus the alert threshold of the settings.",
     )
     behind_pace = fields.Boolean(
         compute="_compute_achievement",

@@ -381,7 +381,7 @@ class TestTargetLifecycle(TargetCommon):
         with self.assertRaisesRegex(UserError, "cannot be set back to draft"):
             target.action_draft()
         target.action_close()
-        with self.assertRaisesRegex(UserError, "Only confirmed targets are revised"):
+        with self.assertRaisesRegex(UserError, "Only confirmed targets can be revised"):
             self.env["sales.target.revise"]._revise(target, 2000, "too late")
 
     def test_bad_targets(self):
@@ -494,7 +494,7 @@ class TestTargetLifecycle(TargetCommon):
             lambda line: line.territory_id == self.south and line.month == 7
         )
         self.assertAlmostEqual(south_july.amount, 220.0)
-        with self.assertRaisesRegex(UserError, "planned targets are zero"):
+        with self.assertRaisesRegex(UserError, "planned target\(s\) are zero"):
             plan.action_create()
         plan.line_ids.filtered(lambda line: not line.amount).unlink()
         plan.action_create()

@@ -68,7 +68,8 @@ class SalesTargetPlan(models.TransientModel):
         string="Growth (%)", help="Applied to each month of last year's actuals."
     )
     confirm = fields.Boolean(
-        string="Confirm the Targets", help="Create them confirmed rather than draft."
+        string="Create Confirmed",
+        help="Create the targets confirmed rather than draft.",
     )
     line_ids = fields.One2many("sales.target.plan.line", "plan_id", string="Targets")
     total = fields.Float(compute="_compute_total")
@@ -97,7 +98,11 @@ class SalesTargetPlan(models.TransientModel):
                     self.env._("The annual target must be greater than zero.")
                 )
             if not self.phasing_id:
-                raise UserError(self.env._("Choose how to spread it over the months."))
+                raise UserError(
+                    self.env._(
+                        "Choose how to spread the annual target over the months."
+                    )
+                )
         if self.measure == "new_customers" and self.categ_id:
             raise UserError(
                 self.env._(
@@ -177,8 +182,8 @@ class SalesTargetPlan(models.TransientModel):
         if zero:
             raise UserError(
                 self.env._(
-                    "%(count)s planned targets are zero (no sales last year?): set "
-                    "their amount or remove them before creating the targets.",
+                    "%(count)s planned target(s) are zero (no sales last year?): "
+                    "set their target or remove them before creating the targets.",
                     count=len(zero),
                 )
             )

@@ -9,7 +9,9 @@ class SalesTargetRevise(models.TransientModel):
     _description = "Revise a Sales Target"
 
     target_id = fields.Many2one("sales.target", required=True, ondelete="cascade")
-    current_value = fields.Float(related="target_id.target_value", string="Current")
+    current_value = fields.Float(
+        related="target_id.target_value", string="Current Target"
+    )
     new_value = fields.Float(string="New Target", required=True)
     reason = fields.Text(
         help="Why the target changes: kept in the history of the target."
@@ -30,7 +32,7 @@ class SalesTargetRevise(models.TransientModel):
         if target.state != "confirmed":
             raise UserError(
                 self.env._(
-                    "Only confirmed targets are revised; %(target)s is %(state)s.",
+                    "Only confirmed targets can be revised; %(target)s is %(state)s.",
                     target=target.display_name,
                     state=dict(
                         target._fields["state"]._description_selection(self.env)
