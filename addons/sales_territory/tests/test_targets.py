@@ -494,7 +494,7 @@ class TestTargetLifecycle(TargetCommon):
             lambda line: line.territory_id == self.south and line.month == 7
         )
         self.assertAlmostEqual(south_july.amount, 220.0)
-        with self.assertRaisesRegex(UserError, "planned target\(s\) are zero"):
+        with self.assertRaisesRegex(UserError, r"planned target\(s\) are zero"):
             plan.action_create()
         plan.line_ids.filtered(lambda line: not line.amount).unlink()
         plan.action_create()
