@@ -290,6 +290,20 @@ VARYING = (
 )
 
 
+def table_columns(cr, table):
+    """Columns of ``table`` in their order: the rows generated from a template
+    record copy every column that they do not set themselves."""
+    cr.execute(
+        SQL(
+            """SELECT column_name FROM information_schema.columns
+                WHERE table_schema = current_schema() AND table_name = %s
+                ORDER BY ordinal_position""",
+            table,
+        )
+    )
+    return [c for (c,) in cr.fetchall()]
+
+
 def _fill_work_tables(cr, env, provinces, tree):
     cr.execute(
         SQL(
@@ -345,14 +359,7 @@ def generate_partners(env, provinces, tree, count):
     template = _template_partner(env)
     env.flush_all()
     _fill_work_tables(cr, env, provinces, tree)
-    cr.execute(
-        SQL(
-            """SELECT column_name FROM information_schema.columns
-                WHERE table_schema = current_schema() AND table_name = 'res_partner'
-                ORDER BY ordinal_position"""
-        )
-    )
-    copied = [c for (c,) in cr.fetchall() if c not in VARYING]
+    copied = [c for c in table_columns(cr, "res_partner") if c not in VARYING]
     cr.execute(SQL("SELECT setseed(%s)", SEED))
     columns = SQL(", ").join(SQL.identifier(c) for c in VARYING + tuple(copied))
     copied_sql = SQL(", ").join(SQL.identifier("t", c) for c in copied)
@@ -453,3 +460,624 @@ def generate(env, scale):
     phases["customers"] = time.perf_counter() - t
     _log(f"customers: {count} in {phases['customers']:.1f} s (SQL)")
     return phases
+
+
+# ================================================================ sales
+# Data of the ``targets`` benchmark, on top of the territories, rules and
+# customers above: salespeople in teams, products in categories (ORM), then
+# confirmed orders and their lines by SQL, copied from one order created and
+# confirmed through the ORM, with the amounts the ORM computes.
+
+SALESPEOPLE = 50
+TEAMS = 5
+CATEGORIES = 10
+PRODUCTS = 200
+MAX_LINES = 9  # lines per order: 1 to MAX_LINES, 5 on average
+MAX_QTY = 10  # quantity of a line: 1 to MAX_QTY
+HISTORY_DAYS = 730  # orders spread over the last 24 months
+SALES_SEED = 0.24
+
+# Columns of sale_order and sale_order_line that vary per generated row; every
+# other column is copied from the template order (state 'sale', company,
+# currency, pricelist, currency_rate, invoice status, ...).
+ORDER_VARYING = (
+    "id",
+    "name",
+    "partner_id",
+    "partner_invoice_id",
+    "partner_shipping_id",
+    "user_id",
+    "team_id",
+    "territory_id",
+    "date_order",
+    "validity_date",
+    "create_date",
+    "write_date",
+    "amount_untaxed",
+    "amount_tax",
+    "amount_total",
+    "margin",
+    "margin_percent",
+)
+LINE_VARYING = (
+    "id",
+    "order_id",
+    "sequence",
+    "order_partner_id",
+    "salesman_id",
+    "product_id",
+    "product_uom",
+    "name",
+    "product_uom_qty",
+    "price_unit",
+    "technical_price_unit",
+    "purchase_price",
+    "price_subtotal",
+    "price_tax",
+    "price_total",
+    "price_reduce_taxexcl",
+    "price_reduce_taxinc",
+    "qty_to_invoice",
+    "untaxed_amount_to_invoice",
+    "margin",
+    "margin_percent",
+    "create_date",
+    "write_date",
+)
+# Fields recomputed by the ORM on a sample of generated orders to check them.
+CHECK_LINE_FIELDS = (
+    "name",
+    "price_unit",
+    "purchase_price",
+    "price_subtotal",
+    "price_tax",
+    "price_total",
+    "price_reduce_taxexcl",
+    "price_reduce_taxinc",
+    "margin",
+    "margin_percent",
+    "qty_to_invoice",
+    "untaxed_amount_to_invoice",
+    "invoice_status",
+    "company_id",
+    "currency_id",
+    "order_partner_id",
+    "salesman_id",
+    "state",
+)
+CHECK_ORDER_FIELDS = (
+    "amount_untaxed",
+    "amount_tax",
+    "amount_total",
+    "margin",
+    "margin_percent",
+    "invoice_status",
+    "currency_rate",
+    "partner_invoice_id",
+    "partner_shipping_id",
+    "pricelist_id",
+    "currency_id",
+)
+
+QUIET = {
+    "tracking_disable": True,
+    "mail_create_nolog": True,
+    "mail_create_nosubscribe": True,
+    "mail_notrack": True,
+    "no_reset_password": True,
+}
+
+
+def create_sales_teams(env):
+    """SALESPEOPLE internal users (group "own documents") in TEAMS teams.
+
+    Returns [(user, team)]."""
+    company = env.company
+    group = env.ref("sales_team.group_sale_salesman")
+    users = (
+        env["res.users"]
+        .with_context(**QUIET)
+        .create(
+            [
+                {
+                    "name": f"Bench Salesperson {k:02d}",
+                    "login": f"bench.sales{k:02d}",
+                    "email": f"bench.sales{k:02d}@example.com",
+                    "company_id": company.id,
+                    "company_ids": [(6, 0, [company.id])],
+                    "groups_id": [(6, 0, [group.id])],
+                }
+                for k in range(1, SALESPEOPLE + 1)
+            ]
+        )
+    )
+    size = -(-SALESPEOPLE // TEAMS)
+    teams = (
+        env["crm.team"]
+        .with_context(**QUIET)
+        .create(
+            [
+                {
+                    "name": f"Bench Team {t + 1}",
+                    "company_id": company.id,
+                    "user_id": users[t * size].id,
+                    "member_ids": [(6, 0, users[t * size : (t + 1) * size].ids)],
+                }
+                for t in range(TEAMS)
+            ]
+        )
+    )
+    env.flush_all()
+    return [(user, teams[i // size]) for i, user in enumerate(users)]
+
+
+def create_products(env):
+    """PRODUCTS goods in CATEGORIES categories under "All", invoiced on
+    order, list prices from 5 to 500 and costs of 45 % to 75 % of them."""
+    Category = env["product.category"]
+    all_categ = env.ref("product.product_category_all")
+    categories = Category.create(
+        [
+            {"name": f"Bench Category {c:02d}", "parent_id": all_categ.id}
+            for c in range(1, CATEGORIES + 1)
+        ]
+    )
+    vals = []
+    for k in range(PRODUCTS):
+        list_price = round(5 + (k * 37 % 100) * 4.95, 2)
+        vals.append(
+            {
+                "name": f"Bench Product {k + 1:03d}",
+                "default_code": f"BP{k + 1:03d}",
+                "categ_id": categories[k % CATEGORIES].id,
+                "type": "consu",
+                "invoice_policy": "order",
+                "sale_ok": True,
+                "list_price": list_price,
+                "standard_price": round(list_price * (0.45 + (k % 7) * 0.05), 2),
+            }
+        )
+    products = env["product.product"].with_context(**QUIET).create(vals)
+    env.flush_all()
+    return products
+
+
+def _template_order(env, partner, product, user, team, pricelist):
+    """One order created and confirmed through the ORM: the columns the
+    generated orders and lines copy."""
+    order = (
+        env["sale.order"]
+        .with_context(**QUIET)
+        .create(
+            {
+                "partner_id": partner.id,
+                "user_id": user.id,
+                "team_id": team.id,
+                "pricelist_id": pricelist.id,
+                "order_line": [
+                    (0, 0, {"product_id": product.id, "product_uom_qty": 3})
+                ],
+            }
+        )
+    )
+    order.action_confirm()
+    env.flush_all()
+    return order
+
+
+def _sale_tax_rate(line):
+    """The rate of the template line's tax (one percent tax, price excluded:
+    the default sale tax of the generic chart), or 0 without tax."""
+    taxes = line.tax_id
+    if not taxes:
+        return 0.0
+    if len(taxes) > 1 or taxes.amount_type != "percent" or taxes.price_include:
+        raise RuntimeError(f"unexpected default sale taxes {taxes.mapped('name')}")
+    return taxes.amount / 100.0
+
+
+def _sale_sequence(env, company):
+    sequence = env["ir.sequence"].search(
+        [("code", "=", "sale.order"), ("company_id", "in", [company.id, False])],
+        order="company_id",
+        limit=1,
+    )
+    if not sequence or "%" in (sequence.prefix or "") or sequence.suffix:
+        raise RuntimeError("the sale.order sequence has a dated prefix or a suffix")
+    return sequence
+
+
+def _fill_sales_work_tables(env, sellers, products, lang):
+    cr = env.cr
+    cr.execute(
+        SQL(
+            """CREATE TEMPORARY TABLE bench_seller (
+                   k int PRIMARY KEY, user_id int, team_id int) ON COMMIT DROP;
+               CREATE TEMPORARY TABLE bench_product (
+                   k int PRIMARY KEY, product_id int, uom_id int, name text,
+                   price_unit numeric, cost numeric) ON COMMIT DROP"""
+        )
+    )
+    cr.execute(
+        SQL(
+            "INSERT INTO bench_seller VALUES %s",
+            SQL(", ").join(
+                SQL("(%s, %s, %s)", k, user.id, team.id)
+                for k, (user, team) in enumerate(sellers)
+            ),
+        )
+    )
+    rows = []
+    for k, product in enumerate(products.with_context(lang=lang)):
+        rows.append(
+            SQL(
+                "(%s, %s, %s, %s, %s, %s)",
+                k,
+                product.id,
+                product.uom_id.id,
+                product.get_product_multiline_description_sale(),
+                product.lst_price,
+                product.standard_price,
+            )
+        )
+    cr.execute(SQL("INSERT INTO bench_product VALUES %s", SQL(", ").join(rows)))
+    cr.execute(
+        SQL(
+            """CREATE TEMPORARY TABLE bench_customer ON COMMIT DROP AS
+               SELECT (row_number() OVER (ORDER BY p.id) - 1)::int AS k,
+                      p.id AS partner_id, p.territory_id
+                 FROM res_partner p
+                WHERE p.customer_rank > 0 AND %s""",
+            env["res.partner"]._territory_customer_where(env.company),
+        )
+    )
+    cr.execute(SQL("ANALYZE bench_seller; ANALYZE bench_product"))
+    cr.execute(SQL("ALTER TABLE bench_customer ADD PRIMARY KEY (k)"))
+    cr.execute(SQL("SELECT count(*) FROM bench_customer"))
+    return cr.fetchone()[0]
+
+
+def _next_ids(cr, table, count):
+    """Reserve ``count`` consecutive ids of ``table``: the first one."""
+    seq = f"{table}_id_seq"
+    cr.execute(
+        SQL(
+            """WITH s AS (SELECT nextval(%(seq)s) AS first)
+               SELECT first, setval(%(seq)s, first + %(n)s - 1) FROM s""",
+            seq=seq,
+            n=count,
+        )
+    )
+    return cr.fetchone()[0]
+
+
+def generate_orders(env, line_count, sellers, products):
+    """``line_count`` order lines in about line_count / 5 confirmed orders, by
+    SQL. Returns the number of orders."""
+    cr = env.cr
+    company = env.company
+    currency = company.currency_id
+    pricelist = env["product.pricelist"].create(
+        {"name": "Bench Pricelist", "currency_id": currency.id}
+    )
+    customers = _fill_sales_work_tables(env, sellers, products, "en_US")
+    cr.execute(
+        SQL(
+            """SELECT partner_id FROM bench_customer WHERE territory_id IS NOT NULL
+                ORDER BY k LIMIT 1"""
+        )
+    )
+    partner = env["res.partner"].browse(cr.fetchone()[0])
+    user, team = sellers[0]
+    template = _template_order(env, partner, products[0], user, team, pricelist)
+    line = template.order_line
+    if (
+        template.state != "sale"
+        or template.currency_rate != 1.0
+        or template.pricelist_id != pricelist
+        or len(line) != 1
+    ):
+        raise RuntimeError("unexpected template order")
+    rate = _sale_tax_rate(line)
+    sequence = _sale_sequence(env, company)
+    prefix = sequence.prefix or ""
+    first_number = int(template.name[len(prefix) :]) + 1
+
+    cr.execute(SQL("SELECT setseed(%s)", SALES_SEED))
+    # orders: a number of lines each, until line_count lines
+    cr.execute(
+        SQL(
+            """
+CREATE TEMPORARY TABLE bench_order_draw ON COMMIT DROP AS
+WITH draw AS (
+    SELECT j, 1 + floor(random() * %(max_lines)s)::int AS n,
+           random() AS r_customer, random() AS r_seller, random() AS r_time
+      FROM generate_series(1, %(lines)s) j
+),
+cum AS (
+    SELECT d.*, sum(d.n) OVER (ORDER BY d.j) - d.n AS first_line FROM draw d
+)
+SELECT j, least(n, %(lines)s - first_line)::int AS n_lines, r_customer, r_seller,
+       r_time
+  FROM cum
+ WHERE first_line < %(lines)s""",
+            max_lines=MAX_LINES,
+            lines=line_count,
+        )
+    )
+    order_count = cr.rowcount
+    first_order = _next_ids(cr, "sale_order", order_count)
+    validity_days = (template.validity_date - template.create_date.date()).days
+    cr.execute(
+        SQL(
+            """
+CREATE TEMPORARY TABLE bench_order ON COMMIT DROP AS
+SELECT %(first)s + d.j - 1 AS id, d.j, d.n_lines,
+       %(prefix)s || lpad((%(number)s + d.j - 1)::text, %(padding)s, '0') AS name,
+       c.partner_id, c.territory_id, s.user_id, s.team_id,
+       date_trunc('second', (now() AT TIME ZONE 'UTC')
+                  - interval '1 day' * %(days)s * (1 - (d.j - 1 + d.r_time) / %(n)s))
+           AS date_order
+  FROM bench_order_draw d
+  JOIN bench_customer c ON c.k = floor(d.r_customer * %(customers)s)::int
+  JOIN bench_seller s ON s.k = floor(d.r_seller * %(sellers)s)::int""",
+            first=first_order,
+            prefix=prefix,
+            number=first_number,
+            padding=sequence.padding,
+            days=HISTORY_DAYS,
+            n=order_count,
+            customers=customers,
+            sellers=len(sellers),
+        )
+    )
+    # lines: product, quantity and the amounts the ORM computes (numeric, so
+    # that rounding is the ORM's half-up rounding of decimal values)
+    first_line = _next_ids(cr, "sale_order_line", line_count)
+    cr.execute(
+        SQL(
+            """
+CREATE TEMPORARY TABLE bench_order_line ON COMMIT DROP AS
+WITH drawn AS (
+    SELECT o.id AS order_id, o.j, o.partner_id, o.user_id, o.date_order, s.seq,
+           floor(random() * %(products)s)::int AS pk,
+           (1 + floor(random() * %(max_qty)s))::numeric AS qty
+      FROM bench_order o
+     CROSS JOIN LATERAL generate_series(1, o.n_lines) s(seq)
+),
+priced AS (
+    SELECT d.*, p.product_id, p.uom_id, p.name, p.price_unit, p.cost,
+           round(d.qty * p.price_unit, %(digits)s) AS subtotal
+      FROM drawn d JOIN bench_product p ON p.k = d.pk
+),
+taxed AS (
+    SELECT pr.*, round(pr.subtotal * (1 + %(rate)s::numeric), %(digits)s) AS total,
+           round(pr.subtotal - pr.cost * pr.qty, %(price_digits)s) AS margin
+      FROM priced pr
+)
+SELECT %(first)s + row_number() OVER (ORDER BY t.j, t.seq) - 1 AS id, t.*,
+       t.total - t.subtotal AS tax
+  FROM taxed t""",
+            products=len(products),
+            max_qty=MAX_QTY,
+            digits=currency.decimal_places,
+            price_digits=env["decimal.precision"].precision_get("Product Price"),
+            rate=str(rate),
+            first=first_line,
+        )
+    )
+    if cr.rowcount != line_count:
+        raise RuntimeError(f"{cr.rowcount} lines drawn instead of {line_count}")
+    cr.execute(SQL("ANALYZE bench_order; ANALYZE bench_order_line"))
+
+    order_copied = [
+        c for c in table_columns(cr, "sale_order") if c not in ORDER_VARYING
+    ]
+    cr.execute(
+        SQL(
+            """
+INSERT INTO sale_order (%(columns)s)
+SELECT o.id, o.name, o.partner_id, o.partner_id, o.partner_id, o.user_id, o.team_id,
+       o.territory_id, o.date_order, o.date_order::date + %(validity)s,
+       o.date_order, o.date_order,
+       a.untaxed, a.tax, a.untaxed + a.tax, a.margin,
+       CASE WHEN a.untaxed = 0 THEN 0 ELSE a.margin::float8 / a.untaxed::float8 END,
+       %(copied)s
+  FROM bench_order o
+  JOIN (SELECT order_id, sum(subtotal) AS untaxed, sum(tax) AS tax,
+               round(sum(margin), %(digits)s) AS margin
+          FROM bench_order_line GROUP BY order_id) a ON a.order_id = o.id
+ CROSS JOIN (SELECT * FROM sale_order WHERE id = %(template)s) t
+ ORDER BY o.id""",
+            columns=SQL(", ").join(
+                SQL.identifier(c) for c in ORDER_VARYING + tuple(order_copied)
+            ),
+            validity=validity_days,
+            digits=currency.decimal_places,
+            copied=SQL(", ").join(SQL.identifier("t", c) for c in order_copied),
+            template=template.id,
+        )
+    )
+    line_copied = [
+        c for c in table_columns(cr, "sale_order_line") if c not in LINE_VARYING
+    ]
+    cr.execute(
+        SQL(
+            """
+INSERT INTO sale_order_line (%(columns)s)
+SELECT l.id, l.order_id, 10 * l.seq, l.partner_id, l.user_id, l.product_id,
+       l.uom_id, l.name, l.qty, l.price_unit, l.price_unit, l.cost,
+       l.subtotal, l.tax, l.total, round(l.subtotal / l.qty, %(digits)s),
+       round(l.total / l.qty, %(digits)s), l.qty, l.subtotal, l.margin,
+       CASE WHEN l.subtotal = 0 THEN 0 ELSE l.margin::float8 / l.subtotal::float8 END,
+       l.date_order, l.date_order,
+       %(copied)s
+  FROM bench_order_line l
+ CROSS JOIN (SELECT * FROM sale_order_line WHERE id = %(template)s) t
+ ORDER BY l.id""",
+            columns=SQL(", ").join(
+                SQL.identifier(c) for c in LINE_VARYING + tuple(line_copied)
+            ),
+            digits=currency.decimal_places,
+            copied=SQL(", ").join(SQL.identifier("t", c) for c in line_copied),
+            template=line.id,
+        )
+    )
+    # the taxes of the template line on every line
+    cr.execute(
+        SQL(
+            """INSERT INTO account_tax_sale_order_line_rel
+                      (sale_order_line_id, account_tax_id)
+               SELECT l.id, r.account_tax_id
+                 FROM bench_order_line l
+                CROSS JOIN account_tax_sale_order_line_rel r
+                WHERE r.sale_order_line_id = %s""",
+            line.id,
+        )
+    )
+    # the template order goes (its customer's subscription with it); the
+    # next order of the sequence follows the generated ones
+    cr.execute(
+        SQL(
+            """DELETE FROM mail_followers
+                WHERE res_model = 'sale.order' AND res_id = %(id)s;
+               DELETE FROM mail_message
+                WHERE model = 'sale.order' AND res_id = %(id)s;
+               DELETE FROM sale_order WHERE id = %(id)s""",
+            id=template.id,
+        )
+    )
+    env.invalidate_all()
+    sequence.sudo().write({"number_next": first_number + order_count})
+    return order_count
+
+
+def check_orders(env, count=20):
+    """Recompute through the ORM the amounts of ``count`` generated orders
+    (evenly spread) and of their lines, in a savepoint rolled back; returns
+    the differences with the generated values as strings."""
+    cr = env.cr
+    env.flush_all()
+    env.invalidate_all()
+    cr.execute(SQL("SELECT id FROM sale_order WHERE state = 'sale' ORDER BY id"))
+    all_ids = [i for (i,) in cr.fetchall()]
+    ids = all_ids[:: max(1, len(all_ids) // count)][:count]
+    orders = env["sale.order"].with_context(**QUIET).browse(ids)
+    lines = orders.order_line
+
+    def values(records, fnames):
+        sign = -1 if records._name == "sale.order" else 1
+        return {(sign * r.id, fname): r[fname] for r in records for fname in fnames}
+
+    stored = values(lines, CHECK_LINE_FIELDS) | values(orders, CHECK_ORDER_FIELDS)
+    cr.execute(SQL("SAVEPOINT bench_orm_check"))
+    try:
+        env.invalidate_all()
+        for fname in CHECK_LINE_FIELDS:
+            env.add_to_compute(lines._fields[fname], lines)
+        computed = values(lines, CHECK_LINE_FIELDS)
+        for fname in CHECK_ORDER_FIELDS:
+            env.add_to_compute(orders._fields[fname], orders)
+        computed |= values(orders, CHECK_ORDER_FIELDS)
+        env.flush_all()
+    finally:
+        cr.execute(SQL("ROLLBACK TO SAVEPOINT bench_orm_check"))
+        env.transaction.tocompute.clear()
+        env.invalidate_all(flush=False)
+    problems = []
+    for key, value in computed.items():
+        old = stored[key]
+        if isinstance(value, float):
+            same = abs(value - old) < 1e-6
+        else:
+            same = value == old
+        if not same:
+            model = "sale.order" if key[0] < 0 else "sale.order.line"
+            problems.append(
+                f"{model}({abs(key[0])}).{key[1]}: {old!r} != ORM {value!r}"
+            )
+    return len(orders), len(lines), problems
+
+
+# ---------------------------------------------------------------- targets
+TARGET_PROVINCES = 25
+TARGET_CITIES = 75
+TARGET_MONTHS = 12
+
+
+def target_months(env):
+    """First days of the last TARGET_MONTHS months, this one included."""
+    from dateutil.relativedelta import relativedelta
+
+    from odoo import fields
+
+    first = fields.Date.context_today(env.user).replace(day=1)
+    return [
+        first - relativedelta(months=TARGET_MONTHS - 1 - i)
+        for i in range(TARGET_MONTHS)
+    ]
+
+
+def create_targets(env):
+    """Monthly "ordered" targets by territory for the last TARGET_MONTHS
+    months, created through the ORM, then confirmed by SQL (confirming through
+    the ORM would refresh their actuals before the measure).
+
+    TARGET_PROVINCES provinces and TARGET_CITIES cities spread over all
+    provinces (so some cities are in a province that has a target too). The
+    value is the territory's share of the assigned customers times the average
+    monthly sales, plus 5 % to 16 % over the months."""
+    cr = env.cr
+    Territory = env["sales.territory"]
+    provinces = Territory.search([("level", "=", "province")], order="code")
+    cities = Territory.search([("level", "=", "city")], order="code")
+    step = max(1, len(cities) // TARGET_CITIES)
+    territories = provinces[:TARGET_PROVINCES] | cities[::step][:TARGET_CITIES]
+    cr.execute(
+        SQL(
+            """SELECT t.id, count(p.id)
+                 FROM sales_territory t
+                 LEFT JOIN sales_territory d
+                        ON starts_with(d.parent_path, t.parent_path)
+                 LEFT JOIN res_partner p
+                        ON p.territory_id = d.id AND p.customer_rank > 0
+                WHERE t.id = ANY(%s)
+                GROUP BY t.id""",
+            territories.ids,
+        )
+    )
+    customers = dict(cr.fetchall())
+    cr.execute(
+        SQL(
+            """SELECT (SELECT sum(amount_untaxed) FROM sale_order WHERE state = 'sale'),
+                      (SELECT count(*) FROM res_partner
+                        WHERE customer_rank > 0 AND territory_id IS NOT NULL)"""
+        )
+    )
+    total, assigned = cr.fetchone()
+    months = HISTORY_DAYS / 365 * 12
+    per_customer_month = float(total or 0) / max(assigned or 1, 1) / months
+    vals = []
+    for territory in territories:
+        for i, month in enumerate(target_months(env)):
+            value = per_customer_month * max(customers[territory.id], 1) * 1.1
+            vals.append(
+                {
+                    "dimension": "territory",
+                    "territory_id": territory.id,
+                    "measure": "ordered",
+                    "period_type": "month",
+                    "date_from": month,
+                    "target_value": round(value * (0.95 + 0.01 * i), 2),
+                }
+            )
+    targets = env["sales.target"].with_context(**QUIET).create(vals)
+    env.flush_all()
+    cr.execute(
+        SQL(
+            "UPDATE sales_target SET state = 'confirmed' WHERE id = ANY(%s)",
+            targets.ids,
+        )
+    )
+    env.invalidate_all()
+    return targets

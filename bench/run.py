@@ -2,6 +2,7 @@
 """Benchmarks of the project: one JSON object per line on stdout.
 
     python3 bench/run.py territory_assign --scale 100000 [--db tcm_bench] [--keep]
+    python3 bench/run.py targets --scale 1000000 [--db tcm_bench_targets] [--keep]
 
 Each line is ``{"name", "scale", "seconds", "baseline", "baseline_seconds",
 "ratio"}`` with ``ratio = seconds / baseline_seconds``, both measured in the
@@ -25,8 +26,6 @@ CONF = ROOT / "odoo.conf"
 ODOO_ADDONS = Path(odoo.__file__).resolve().parent / "addons"
 ADDONS_PATH = f"{ROOT / 'addons'},{ODOO_ADDONS}"
 MODULE = "sales_territory"
-SCALE_PARAM = "bench.territory_assign.scale"
-BENCHMARKS = ("territory_assign",)
 
 
 def log(msg):
@@ -45,7 +44,7 @@ def pg_connect(dbname):
     return cnx
 
 
-def database_ready(db, scale):
+def database_ready(db, scale_param, scale):
     """Whether ``db`` holds the installed module and the data of ``scale``."""
     try:
         cnx = pg_connect(db)
@@ -61,7 +60,7 @@ def database_ready(db, scale):
             if not cr.fetchone():
                 return False
             cr.execute(
-                "SELECT value FROM ir_config_parameter WHERE key = %s", [SCALE_PARAM]
+                "SELECT value FROM ir_config_parameter WHERE key = %s", [scale_param]
             )
             row = cr.fetchone()
             return bool(row) and row[0] == str(scale)
@@ -135,13 +134,13 @@ def vacuum_factory(db):
     return vacuum
 
 
-def territory_assign(args):
-    import generate
-    import territory_assign as bench
-
+def run_benchmark(args, generate_data, measure, failure):
+    """Prepare the database (or reuse it with --keep), generate the data
+    when fresh, measure, print the JSON rows; 1 when the checks failed."""
+    scale_param = f"bench.{args.name}.scale"
     phases = {}
     t = time.perf_counter()
-    if args.keep and database_ready(args.db, args.scale):
+    if args.keep and database_ready(args.db, scale_param, args.scale):
         log(f"reusing database {args.db} (scale {args.scale}, --keep)")
         fresh = False
     else:
@@ -162,29 +161,89 @@ def territory_assign(args):
         )
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         if fresh:
-            phases.update(generate.generate(env, args.scale))
-            env["ir.config_parameter"].set_param(SCALE_PARAM, str(args.scale))
+            phases.update(generate_data(env, args.scale, vacuum))
+            env["ir.config_parameter"].set_param(scale_param, str(args.scale))
             cr.commit()
-            t = time.perf_counter()
-            vacuum("res_partner", "sales_territory", "sales_territory_rule")
-            phases["vacuum"] = time.perf_counter() - t
-        rows, run_phases, differ = bench.run(env, args.scale, vacuum, args.explain)
+        rows, run_phases, problems = measure(env, args, vacuum)
         phases.update(run_phases)
     for row in rows:
         print(json.dumps(row), flush=True)
     log("phases (s): " + ", ".join(f"{k} {v:.2f}" for k, v in phases.items()))
-    if differ:
-        log(f"FAILED: {differ} customers differ from the hand-written SQL")
+    if problems:
+        log(f"FAILED: {problems} {failure}")
         return 1
     return 0
+
+
+def _timed_vacuum(vacuum, tables, phases):
+    t = time.perf_counter()
+    vacuum(*tables)
+    phases["vacuum"] = time.perf_counter() - t
+
+
+def territory_assign(args):
+    import generate
+    import territory_assign as bench
+
+    def generate_data(env, scale, vacuum):
+        phases = generate.generate(env, scale)
+        env.cr.commit()
+        _timed_vacuum(
+            vacuum, ("res_partner", "sales_territory", "sales_territory_rule"), phases
+        )
+        return phases
+
+    def measure(env, args, vacuum):
+        return bench.run(env, args.scale, vacuum, args.explain)
+
+    return run_benchmark(
+        args,
+        generate_data,
+        measure,
+        "customers differ from the hand-written SQL",
+    )
+
+
+def targets(args):
+    import targets as bench
+
+    def generate_data(env, scale, vacuum):
+        phases = bench.generate_data(env, scale)
+        env.cr.commit()
+        _timed_vacuum(vacuum, bench.VACUUM_TABLES, phases)
+        return phases
+
+    def measure(env, args, vacuum):
+        return bench.run(env, args.scale, args.explain)
+
+    return run_benchmark(
+        args,
+        generate_data,
+        measure,
+        "checks of the actuals or totals failed (see the MISMATCH lines)",
+    )
+
+
+# name: (function, default scale, default database)
+BENCHMARKS = {
+    "territory_assign": (territory_assign, 100_000, "tcm_bench"),
+    "targets": (targets, 1_000_000, "tcm_bench_targets"),
+}
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("name", choices=BENCHMARKS)
-    parser.add_argument("--scale", type=int, default=100000, help="customers")
     parser.add_argument(
-        "--db", default="tcm_bench", help="database (default tcm_bench)"
+        "--scale",
+        type=int,
+        help="customers (territory_assign, default 100,000) or sale order lines "
+        "(targets, default 1,000,000)",
+    )
+    parser.add_argument(
+        "--db",
+        help="database (default tcm_bench for territory_assign, tcm_bench_targets "
+        "for targets)",
     )
     parser.add_argument(
         "--keep",
@@ -200,14 +259,19 @@ def main():
     parser.add_argument(
         "--explain",
         action="store_true",
-        help="print the engine's query and its EXPLAIN ANALYZE on stderr",
+        help="print the slow queries and their EXPLAIN ANALYZE on stderr",
     )
     args = parser.parse_args()
+    function, default_scale, default_db = BENCHMARKS[args.name]
+    if args.scale is None:
+        args.scale = default_scale
+    if args.db is None:
+        args.db = default_db
     if args.scale < 1:
         parser.error("--scale must be positive")
     config.parse_config([*odoo_args(args.db), "--log-level=warn"])
     odoo.netsvc.init_logger()
-    return territory_assign(args)
+    return function(args)
 
 
 if __name__ == "__main__":
