@@ -489,9 +489,9 @@ class SalesTarget(models.Model):
 
     # ------------------------------------------------------------ actuals
     def _target_rows_sql(self):
-        """The targets of self as rows for :meth:`_actuals_sql`: their dimension
-        columns and the territories and categories they cover (descendants
-        included) as arrays."""
+        """The targets of self as rows for :meth:`_compute_actuals`: their
+        dimension columns and the territories and categories they cover
+        (descendants included) as arrays, each subtree expanded once."""
         dims = [
             name
             for name in self.env["sales.performance.report"]._fact_dimensions()
@@ -499,34 +499,81 @@ class SalesTarget(models.Model):
         ]
         return SQL(
             """
+WITH picked AS (SELECT * FROM sales_target WHERE id = ANY(%(ids)s)),
+territories AS (
+    SELECT root.id, array_agg(d.id) AS ids
+      FROM sales_territory root
+      JOIN sales_territory d ON starts_with(d.parent_path, root.parent_path)
+     WHERE root.id IN (SELECT territory_id FROM picked)
+     GROUP BY root.id
+),
+categories AS (
+    SELECT root.id, array_agg(d.id) AS ids
+      FROM product_category root
+      JOIN product_category d ON starts_with(d.parent_path, root.parent_path)
+     WHERE root.id IN (SELECT categ_id FROM picked)
+     GROUP BY root.id
+)
 SELECT t.id, t.measure, t.dimension, t.date_from, t.date_to, %(dims)s,
-       (SELECT array_agg(d.id) FROM sales_territory d
-         WHERE starts_with(d.parent_path, tt.parent_path)) AS territory_ids,
-       (SELECT array_agg(c.id) FROM product_category c
-         WHERE starts_with(c.parent_path, pc.parent_path)) AS categ_ids
-  FROM sales_target t
-  LEFT JOIN sales_territory tt ON tt.id = t.territory_id
-  LEFT JOIN product_category pc ON pc.id = t.categ_id
- WHERE t.id = ANY(%(ids)s)""",
+       territories.ids AS territory_ids, categories.ids AS categ_ids
+  FROM picked t
+  LEFT JOIN territories ON territories.id = t.territory_id
+  LEFT JOIN categories ON categories.id = t.categ_id""",
             dims=SQL(", ").join(SQL("t.%s", SQL.identifier(name)) for name in dims),
             ids=self.ids,
         )
 
     @api.model
-    def _actuals_sql(self, targets, by_line, date_from, date_to):
-        """One query: the actual of every target row of ``targets`` (SQL giving
-        the rows of :meth:`_target_rows_sql`: ``id, measure, dimension,
-        date_from, date_to, <dimensions>, territory_ids, categ_ids``), all
-        measures in one pass over the facts of the cockpit between date_from
-        and date_to. Targets are joined to the facts through the key of their
-        dimension (hash joins), then every other dimension set filters."""
+    def _compute_actuals(self, targets, by_line, date_from, date_to):
+        """The actual of every target row of ``targets`` (SQL giving the rows of
+        :meth:`_target_rows_sql`: ``id, measure, dimension, date_from, date_to,
+        <dimensions>, territory_ids, categ_ids``), all measures in one pass
+        over the facts of the cockpit between date_from and date_to: {id: value}.
+
+        The facts and the targets (territory targets expanded to one row per
+        territory they cover) are copied into analysed temporary tables, so
+        that the join goes through the key of each target's dimension (hash
+        joins) whatever the size; every other dimension set then filters."""
+        cr = self.env.cr
         Report = self.env["sales.performance.report"]
         dims = list(Report._fact_dimensions())
-        facts = Report._facts_sql(by_line=by_line, date_from=date_from, date_to=date_to)
+
+        def temporary_table(table, query):
+            cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(table)))
+            cr.execute(
+                SQL(
+                    "CREATE TEMPORARY TABLE %s ON COMMIT DROP AS %s",
+                    SQL.identifier(table),
+                    query,
+                )
+            )
+            cr.execute(SQL("ANALYZE %s", SQL.identifier(table)))
+
+        temporary_table("sales_target_rows", targets)
+        cr.execute(
+            SQL("SELECT bool_or(measure = 'new_customers') FROM sales_target_rows")
+        )
+        temporary_table(
+            "sales_target_facts",
+            Report._facts_sql(
+                by_line=by_line,
+                date_from=date_from,
+                date_to=date_to,
+                new_customers=bool(cr.fetchone()[0]),
+            ),
+        )
+        temporary_table(
+            "sales_target_keys",
+            SQL(
+                "SELECT tg.id, tg.company_id, key FROM sales_target_rows tg "
+                "CROSS JOIN LATERAL unnest(tg.territory_ids) key "
+                "WHERE tg.dimension = 'territory'"
+            ),
+        )
+        cr.execute(SQL("SET LOCAL jit = off"))
         filters = [
             SQL("f.company_id = tg.company_id"),
             SQL("f.date BETWEEN tg.date_from AND tg.date_to"),
-            SQL("(tg.territory_ids IS NULL OR f.territory_id = ANY(tg.territory_ids))"),
         ]
         filters += [
             SQL("(tg.%(c)s IS NULL OR f.%(c)s = tg.%(c)s)", c=SQL.identifier(name))
@@ -540,16 +587,22 @@ SELECT t.id, t.measure, t.dimension, t.date_from, t.date_to, %(dims)s,
         for dimension, field in self._dimension_fields().items():
             if field == "territory_id":
                 join = SQL(
-                    """CROSS JOIN LATERAL unnest(tg.territory_ids) key
-                       JOIN facts f ON f.territory_id = key"""
+                    """sales_target_keys k
+                       JOIN sales_target_facts f
+                         ON f.territory_id = k.key AND f.company_id = k.company_id
+                       JOIN sales_target_rows tg ON tg.id = k.id"""
                 )
             else:
                 join = SQL(
-                    "JOIN facts f ON f.%(f)s = tg.%(f)s", f=SQL.identifier(field)
+                    """sales_target_rows tg
+                       JOIN sales_target_facts f ON f.%(f)s = tg.%(f)s
+                        AND (tg.territory_ids IS NULL
+                             OR f.territory_id = ANY(tg.territory_ids))""",
+                    f=SQL.identifier(field),
                 )
             joins.append(
                 SQL(
-                    "SELECT tg.id, tg.measure, f.* FROM tg %s "
+                    "SELECT tg.id, tg.measure, f.* FROM %s "
                     "WHERE tg.dimension = %s AND %s",
                     join,
                     dimension,
@@ -566,20 +619,16 @@ SELECT t.id, t.measure, t.dimension, t.date_from, t.date_to, %(dims)s,
             )
             for measure, column in MEASURES
         )
-        return SQL(
-            """
-WITH facts AS MATERIALIZED (%(facts)s),
-tg AS MATERIALIZED (%(targets)s),
-matched AS (%(joins)s)
-SELECT m.id, CASE m.measure %(aggregates)s END
-  FROM matched m
- GROUP BY m.id, m.measure
-""",
-            facts=facts,
-            targets=targets,
-            joins=SQL(" UNION ALL ").join(joins),
-            aggregates=aggregates,
+        cr.execute(
+            SQL(
+                """SELECT m.id, CASE m.measure %(aggregates)s END
+                     FROM (%(joins)s) m
+                    GROUP BY m.id, m.measure""",
+                aggregates=aggregates,
+                joins=SQL(" UNION ALL ").join(joins),
+            )
         )
+        return dict(cr.fetchall())
 
     @api.model
     def _actuals_of(self, rows):
@@ -636,22 +685,13 @@ SELECT m.id, CASE m.measure %(aggregates)s END
                 "categ_ids",
             )
         )
-        targets = SQL(
-            "SELECT * FROM (VALUES %s) AS v(%s)", SQL(", ").join(values), columns
-        )
-        result = {}
-        by_line = any(row.get("categ_id") for row in rows)
         self.env.flush_all()
-        self.env.cr.execute(
-            self._actuals_sql(
-                targets,
-                by_line,
-                min(row["date_from"] for row in rows),
-                max(row["date_to"] for row in rows),
-            )
+        return self._compute_actuals(
+            SQL("SELECT * FROM (VALUES %s) AS v(%s)", SQL(", ").join(values), columns),
+            any(row.get("categ_id") for row in rows),
+            min(row["date_from"] for row in rows),
+            max(row["date_to"] for row in rows),
         )
-        result.update(self.env.cr.fetchall())
-        return result
 
     def _forecast_sql(self):
         """Open opportunities expected to close in the period of each target."""
@@ -700,15 +740,14 @@ SELECT t.id, sum(l.expected_revenue * l.probability / 100.0)
             (True, targets.filtered("categ_id")),
         ):
             if group:
-                cr.execute(
-                    self._actuals_sql(
+                values.update(
+                    self._compute_actuals(
                         group._target_rows_sql(),
                         by_line,
                         min(group.mapped("date_from")),
                         max(group.mapped("date_to")),
                     )
                 )
-                values.update(dict(cr.fetchall()))
         cr.execute(targets._forecast_sql())
         forecasts = dict(cr.fetchall())
         today = fields.Date.context_today(self)

@@ -115,7 +115,9 @@ class SalesPerformanceReport(models.Model):
         )
 
     @api.model
-    def _facts_sql(self, by_line=False, date_from=None, date_to=None):
+    def _facts_sql(
+        self, by_line=False, date_from=None, date_to=None, new_customers=True
+    ):
         """Rows of actuals: ``source, order_id, move_id, date, <dimensions>,
         partner_id, categ_id, <measures>`` in company currency.
 
@@ -177,10 +179,7 @@ SELECT 'order' AS source, s.id AS order_id, NULL::integer AS move_id,
        0.0 AS invoiced_amount,
        COALESCE(s.margin, 0) / %(rate)s AS margin,
        1 AS order_count,
-       CASE WHEN row_number() OVER (
-                PARTITION BY s.company_id, p.commercial_partner_id
-                ORDER BY s.date_order, s.id) = 1
-            THEN 1 ELSE 0 END AS new_customer_count
+       %(new_customer)s AS new_customer_count
   FROM sale_order s
   JOIN res_partner p ON p.id = s.partner_id
   JOIN res_company c ON c.id = s.company_id
@@ -189,6 +188,14 @@ SELECT 'order' AS source, s.id AS order_id, NULL::integer AS move_id,
                 date=order_date,
                 dims=order_dims,
                 rate=rate,
+                new_customer=SQL(
+                    """CASE WHEN row_number() OVER (
+                           PARTITION BY s.company_id, p.commercial_partner_id
+                           ORDER BY s.date_order, s.id) = 1
+                       THEN 1 ELSE 0 END"""
+                )
+                if new_customers
+                else SQL("0"),
             )
             invoices = SQL(
                 """
@@ -328,6 +335,18 @@ SELECT x.id, x.source, x.order_id, x.move_id, x.target_id, x.target_dimension,
                 self.env.companies
             ),
         )
+
+    # The planner's estimates of this view are poor (window functions, series
+    # of months): PostgreSQL would spend more time compiling it with its JIT
+    # than running it.
+    @api.model
+    def _read_group(self, *args, **kwargs):
+        self.env.cr.execute(SQL("SET LOCAL jit = off"))
+        return super()._read_group(*args, **kwargs)
+
+    def search_fetch(self, *args, **kwargs):
+        self.env.cr.execute(SQL("SET LOCAL jit = off"))
+        return super().search_fetch(*args, **kwargs)
 
     def action_open_document(self):
         """From a row of the cockpit to the order, invoice or target."""
