@@ -1,0 +1,34 @@
+from odoo import api, fields, models
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    channel_id = fields.Many2one(
+        "sales.channel",
+        string="Sales Channel",
+        compute="_compute_channel_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        copy=True,
+        index=True,
+        tracking=True,
+        check_company=True,
+        help="Channel of customer invoices and credit notes: from the sales order, "
+        "else the customer's.",
+    )
+
+    @api.depends("partner_id")
+    def _compute_channel_id(self):
+        for move in self:
+            if move.state == "posted" or not move.is_sale_document(
+                include_receipts=True
+            ):
+                move.channel_id = move.channel_id if move.state == "posted" else False
+                continue
+            orders = move.line_ids.sale_line_ids.order_id
+            move.channel_id = (
+                orders[:1].channel_id
+                or move.partner_id.commercial_partner_id.channel_id
+            )

@@ -1,0 +1,28 @@
+from odoo import api, fields, models
+
+
+class CrmLead(models.Model):
+    _inherit = "crm.lead"
+
+    channel_id = fields.Many2one(
+        "sales.channel",
+        string="Sales Channel",
+        compute="_compute_channel_id",
+        store=True,
+        readonly=False,
+        index=True,
+        tracking=True,
+        domain="[('company_id', '=?', company_id)]",
+        help="The customer's channel, else the channel preferred in the lead's "
+        "territory, else the team's.",
+    )
+
+    @api.depends("partner_id", "territory_id", "team_id")
+    def _compute_channel_id(self):
+        for lead in self:
+            lead.channel_id = (
+                lead.partner_id.commercial_partner_id.channel_id
+                or (lead.territory_id and lead.territory_id._preferred_channel())
+                or lead.team_id.channel_id
+                or lead.channel_id
+            )

@@ -1,0 +1,17 @@
+from odoo import api, fields, models
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    channel_id = fields.Many2one(
+        "sales.channel",
+        string="Sales Channel",
+        index=True,
+        tracking=True,
+        help="The channel the customer usually buys through; its orders take it.",
+    )
+
+    @api.model
+    def _commercial_fields(self):
+        return super()._commercial_fields() + ["channel_id"]

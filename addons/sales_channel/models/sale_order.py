@@ -1,0 +1,152 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    channel_id = fields.Many2one(
+        "sales.channel",
+        string="Sales Channel",
+        compute="_compute_channel_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        index=True,
+        tracking=True,
+        check_company=True,
+        help="The customer's channel, else the sales team's, else the company's "
+        "default. A channel with a pricelist prices the quotation (unless the "
+        "customer has a pricelist of its own).",
+    )
+
+    @api.depends("partner_id", "team_id", "company_id")
+    def _compute_channel_id(self):
+        for order in self:
+            if order.state in ("sale", "cancel") and order.channel_id:
+                order.channel_id = order.channel_id
+                continue
+            order.channel_id = (
+                order.partner_id.commercial_partner_id.channel_id
+                or order.team_id.channel_id
+                or order.company_id.default_channel_id
+            )
+
+    @api.depends("channel_id")
+    def _compute_pricelist_id(self):
+        super()._compute_pricelist_id()
+        for order in self:
+            if order.state != "draft" or not order.partner_id:
+                continue
+            pricelist = order.channel_id.pricelist_id
+            explicit = order.with_company(
+                order.company_id
+            ).partner_id.commercial_partner_id.specific_property_product_pricelist
+            if pricelist and not explicit:
+                order.pricelist_id = pricelist
+
+    @api.depends("channel_id")
+    def _compute_payment_term_id(self):
+        super()._compute_payment_term_id()
+        for order in self:
+            if not order.payment_term_id and order.channel_id.payment_term_id:
+                order.payment_term_id = order.channel_id.payment_term_id
+
+    @api.model
+    def _fill_channel_from_customers(self):
+        """Orders without channel take their customer's (one statement), e.g.
+        after channels were given to customers who already had orders."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """UPDATE sale_order o SET channel_id = c.channel_id
+                     FROM res_partner p
+                     JOIN res_partner c ON c.id = p.commercial_partner_id
+                     JOIN sales_channel ch ON ch.id = c.channel_id
+                    WHERE p.id = o.partner_id AND o.channel_id IS NULL
+                      AND ch.company_id = o.company_id"""
+            )
+        )
+        self.invalidate_model(["channel_id"])
+        return self.env.cr.rowcount
+
+    def _prepare_invoice(self):
+        values = super()._prepare_invoice()
+        values["channel_id"] = self.channel_id.id
+        return values
+
+    def _get_invoice_grouping_keys(self):
+        return super()._get_invoice_grouping_keys() + ["channel_id"]
+
+    # ------------------------------------------------------------ territory x channel
+    def _blocking_policies(self):
+        """Orders of self whose territory blocks their channel: {order: row}."""
+        orders = self.filtered(lambda o: o.territory_id and o.channel_id)
+        if not orders:
+            return {}
+        Policy = self.env["sales.territory.channel"]
+        effective = Policy._effective(orders.territory_id.ids, orders.channel_id.ids)
+        blocked = {}
+        for order in orders:
+            policy, row_id = effective.get(
+                (order.territory_id.id, order.channel_id.id), (None, None)
+            )
+            if policy == "blocked":
+                blocked[order] = Policy.browse(row_id)
+        return blocked
+
+    def _blocked_message(self, row):
+        self.ensure_one()
+        inherited = row.territory_id != self.territory_id
+        return self.env._(
+            "Channel %(channel)s is blocked in territory %(territory)s%(origin)s: "
+            "%(order)s cannot be sold through it. Choose another channel, or change "
+            "the policy in Sales > Configuration > Channels > Territory x Channel.",
+            channel=self.channel_id.display_name,
+            territory=self.territory_id.display_name,
+            origin=self.env._(" (rule of %s)", row.territory_id.display_name)
+            if inherited
+            else "",
+            order=self.name,
+        )
+
+    def _confirmation_error_message(self):
+        error = super()._confirmation_error_message()
+        if not error and self.company_id.channel_block_mode == "block":
+            row = self._blocking_policies().get(self)
+            if row:
+                error = self._blocked_message(row)
+        return error
+
+    def action_confirm(self):
+        res = super().action_confirm()
+        for order, row in self._blocking_policies().items():
+            if order.company_id.channel_block_mode == "warn":
+                order.message_post(body=order._blocked_message(row))
+        return res
+
+    @api.onchange("channel_id", "territory_id")
+    def _onchange_channel_policy(self):
+        row = self._blocking_policies().get(self)
+        if row and self.state in ("draft", "sent"):
+            return {
+                "warning": {
+                    "title": self.env._("Blocked channel"),
+                    "message": self._blocked_message(row),
+                }
+            }
+
+    def write(self, vals):
+        if "channel_id" in vals:
+            confirmed = self.filtered(
+                lambda o: o.state == "sale" and o.channel_id.id != vals["channel_id"]
+            )
+            if confirmed:
+                raise UserError(
+                    self.env._(
+                        "The channel of confirmed order %(orders)s cannot be changed.",
+                        orders=", ".join(confirmed.mapped("name")),
+                    )
+                )
+        return super().write(vals)
