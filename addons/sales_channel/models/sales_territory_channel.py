@@ -47,6 +47,30 @@ class SalesTerritoryChannel(models.Model):
         ),
     ]
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            existing = self.search(
+                [
+                    ("territory_id", "=", vals.get("territory_id")),
+                    ("channel_id", "=", vals.get("channel_id")),
+                ],
+                limit=1,
+            )
+            if existing:
+                raise ValidationError(
+                    self.env._(
+                        "Territory %(territory)s already has a policy for channel "
+                        "%(channel)s (%(policy)s): change it instead of adding one.",
+                        territory=existing.territory_id.display_name,
+                        channel=existing.channel_id.display_name,
+                        policy=dict(
+                            self._fields["policy"]._description_selection(self.env)
+                        )[existing.policy],
+                    )
+                )
+        return super().create(vals_list)
+
     @api.constrains("territory_id", "channel_id")
     def _check_same_company(self):
         for row in self:
