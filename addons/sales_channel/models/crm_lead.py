@@ -19,10 +19,11 @@ class CrmLead(models.Model):
 
     @api.depends("partner_id", "territory_id", "team_id")
     def _compute_channel_id(self):
+        preferred = self.territory_id._preferred_channels()
         for lead in self:
             lead.channel_id = (
                 lead.partner_id.commercial_partner_id.channel_id
-                or (lead.territory_id and lead.territory_id._preferred_channel())
+                or preferred.get(lead.territory_id.id)
                 or lead.team_id.channel_id
                 or lead.channel_id
             )

@@ -238,13 +238,19 @@ class SalesTerritory(models.Model):
         gap = bool(value) == (operator == "=")
         return [("id", "not in" if gap else "in", list(served))]
 
+    def _preferred_channels(self):
+        """The preferred channel (own or inherited) of each territory of self
+        that has one, in one query: {territory id: channel} (the first by
+        channel order when several are preferred)."""
+        effective = self.env["sales.territory.channel"]._effective(self.ids)
+        preferred = {}
+        for (territory_id, channel_id), (policy, _row) in effective.items():
+            if policy == "preferred":
+                preferred.setdefault(territory_id, self.env["sales.channel"])
+                preferred[territory_id] |= self.env["sales.channel"].browse(channel_id)
+        return {key: channels.sorted()[:1] for key, channels in preferred.items()}
+
     def _preferred_channel(self):
         """The preferred channel of the territory (own or inherited), if one."""
         self.ensure_one()
-        effective = self.env["sales.territory.channel"]._effective(self.ids)
-        preferred = [
-            channel_id
-            for (_territory, channel_id), (policy, _row) in effective.items()
-            if policy == "preferred"
-        ]
-        return self.env["sales.channel"].browse(preferred).sorted()[:1]
+        return self._preferred_channels().get(self.id, self.env["sales.channel"])
