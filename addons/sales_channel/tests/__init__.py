@@ -2,3 +2,4 @@ from . import test_channel
 from . import test_matrix
 from . import test_scorecard
 from . import test_access
+from . import test_ui
