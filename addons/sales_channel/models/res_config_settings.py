@@ -4,7 +4,8 @@ from odoo import fields, models
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
-    default_channel_id = fields.Many2one(
+    # not "default_channel_id": settings fields named default_* set field defaults
+    company_default_channel_id = fields.Many2one(
         related="company_id.default_channel_id", readonly=False
     )
     channel_block_mode = fields.Selection(

@@ -102,7 +102,8 @@ class SaleOrder(models.Model):
         return self.env._(
             "Channel %(channel)s is blocked in territory %(territory)s%(origin)s: "
             "%(order)s cannot be sold through it. Choose another channel, or change "
-            "the policy in Sales > Configuration > Channels > Territory x Channel.",
+            "the policy in Sales > Configuration > Channels > Territory x Channel "
+            "Matrix.",
             channel=self.channel_id.display_name,
             territory=self.territory_id.display_name,
             origin=self.env._(" (rule of %s)", row.territory_id.display_name)

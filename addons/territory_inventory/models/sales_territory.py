@@ -1,0 +1,37 @@
+from odoo import fields, models
+
+
+class SalesTerritory(models.Model):
+    _inherit = "sales.territory"
+
+    warehouse_id = fields.Many2one(
+        "stock.warehouse",
+        string="Warehouse",
+        check_company=True,
+        tracking=True,
+        help="Warehouse delivering the territory's orders; sub-territories without "
+        "one of their own use it.",
+    )
+    sourcing_rule_ids = fields.One2many(
+        "territory.sourcing.rule", "territory_id", string="Sourcing Rules"
+    )
+
+    def _effective_warehouse(self):
+        """The warehouse of the territory, else of its nearest ancestor."""
+        self.ensure_one()
+        for territory in reversed(self._ancestors_and_self()):
+            if territory.warehouse_id:
+                return territory.warehouse_id
+        return self.env["stock.warehouse"]
+
+    def _region_warehouses(self):
+        """Warehouses serving the territory's region: set on the region or its
+        sub-territories, or by their sourcing rules."""
+        self.ensure_one()
+        region = self.region_id or self
+        subtree = self.search([("id", "child_of", region.id)])
+        return (
+            subtree.warehouse_id
+            | subtree.sourcing_rule_ids.warehouse_id
+            | region._effective_warehouse()
+        )

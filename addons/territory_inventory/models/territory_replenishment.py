@@ -1,0 +1,383 @@
+import math
+from datetime import timedelta
+from statistics import NormalDist
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL, float_round
+
+LINE_STATES = [
+    ("proposed", "Proposed"),
+    ("applied", "Applied"),
+    ("unchanged", "Unchanged"),
+    ("locked", "Locked"),
+]
+
+
+class TerritoryReplenishmentRun(models.Model):
+    """One planning of reordering rules from demand: the figures of every
+    warehouse and product, what it proposed and what it changed."""
+
+    _name = "territory.replenishment.run"
+    _description = "Territory Replenishment Run"
+    _inherit = ["mail.thread"]
+    _order = "id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        required=True,
+        default=lambda self: self.env._(
+            "Replenishment of %s", fields.Date.context_today(self)
+        ),
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    territory_ids = fields.Many2many(
+        "sales.territory",
+        string="Territories",
+        check_company=True,
+        help="Plan the warehouses of these territories (and of their sub-territories "
+        "and sourcing rules). Empty: every territory warehouse.",
+    )
+    warehouse_ids = fields.Many2many(
+        "stock.warehouse",
+        string="Warehouses",
+        check_company=True,
+        help="Filled when the run starts.",
+    )
+    mode = fields.Selection(
+        [("auto", "Write the Reordering Rules"), ("review", "Propose for Review")],
+        required=True,
+        default=lambda self: self.env.company.replenishment_mode,
+    )
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("running", "Running"),
+            ("proposed", "To Review"),
+            ("done", "Done"),
+        ],
+        default="draft",
+        required=True,
+        tracking=True,
+    )
+    history_days = fields.Integer(readonly=True)
+    service_level = fields.Float(string="Service Level (%)", readonly=True)
+    review_days = fields.Integer(string="Review Period (days)", readonly=True)
+    default_lead_time = fields.Integer(readonly=True)
+    run_date = fields.Datetime(readonly=True)
+    line_ids = fields.One2many("territory.replenishment.line", "run_id")
+    proposed_count = fields.Integer(compute="_compute_counts", string="Proposed")
+    applied_count = fields.Integer(compute="_compute_counts", string="Applied")
+    unchanged_count = fields.Integer(compute="_compute_counts", string="Unchanged")
+    locked_count = fields.Integer(compute="_compute_counts", string="Locked")
+
+    def _compute_counts(self):
+        groups = self.env["territory.replenishment.line"]._read_group(
+            [("run_id", "in", self.ids)], ["run_id", "state"], ["__count"]
+        )
+        counts = {(run.id, state): count for run, state, count in groups}
+        for run in self:
+            for state, _label in LINE_STATES:
+                run[f"{state}_count"] = counts.get((run.id, state), 0)
+
+    # ------------------------------------------------------------ running
+    def _territory_warehouses(self):
+        self.ensure_one()
+        Territory = self.env["sales.territory"]
+        territories = (
+            Territory.search([("id", "child_of", self.territory_ids.ids)])
+            if self.territory_ids
+            else Territory.search([("company_id", "=", self.company_id.id)])
+        )
+        warehouses = (
+            territories.warehouse_id | territories.sourcing_rule_ids.warehouse_id
+        )
+        for territory in self.territory_ids:
+            warehouses |= territory._effective_warehouse()
+        return warehouses.filtered(lambda wh: wh.company_id == self.company_id)
+
+    def action_run(self):
+        for run in self:
+            if run.state not in ("draft", "proposed"):
+                raise UserError(
+                    self.env._("Run %s was already applied: start a new run.", run.name)
+                )
+            company = run.company_id
+            warehouses = run._territory_warehouses()
+            if not warehouses:
+                raise UserError(
+                    self.env._(
+                        "No warehouse to plan: give the territories a warehouse (or "
+                        "sourcing rules) first."
+                    )
+                )
+            run.write(
+                {
+                    "state": "running",
+                    "warehouse_ids": [(6, 0, warehouses.ids)],
+                    "history_days": company.replenishment_history_days,
+                    "service_level": company.replenishment_service_level,
+                    "review_days": company.replenishment_review_days,
+                    "default_lead_time": company.replenishment_lead_time,
+                    "run_date": fields.Datetime.now(),
+                }
+            )
+            run.line_ids.unlink()
+            for warehouse in warehouses:
+                run._plan_warehouse(warehouse)
+                self.env["sales.territory.realignment"]._commit_batch()
+            if run.mode == "auto":
+                run._apply(run.line_ids.filtered(lambda line: line.state == "proposed"))
+                run.state = "done"
+            else:
+                run.state = "proposed"
+        return True
+
+    def _demand_sql(self, warehouses, since, until, days):
+        """Average daily demand and its standard deviation (over every day of the
+        window, days without delivery included) of each warehouse and product,
+        from the done deliveries to customers: one aggregate query."""
+        return SQL(
+            """
+SELECT d.warehouse_id, d.product_id,
+       sum(d.qty) / %(days)s AS mean,
+       CASE WHEN %(days)s > 1
+            THEN sqrt(GREATEST(sum(d.qty * d.qty) - sum(d.qty) ^ 2 / %(days)s, 0)
+                      / (%(days)s - 1))
+            ELSE 0 END AS sigma
+  FROM (
+    SELECT src.warehouse_id, m.product_id, date_trunc('day', m.date) AS day,
+           sum(m.product_qty) AS qty
+      FROM stock_move m
+      JOIN stock_location src ON src.id = m.location_id
+      JOIN stock_location dst ON dst.id = m.location_dest_id
+     WHERE m.state = 'done' AND dst.usage = 'customer'
+       AND src.warehouse_id = ANY(%(warehouses)s)
+       AND m.date >= %(since)s AND m.date < %(until)s
+     GROUP BY 1, 2, 3
+  ) d
+ GROUP BY d.warehouse_id, d.product_id
+""",
+            days=float(days),
+            warehouses=warehouses.ids,
+            since=since,
+            until=until,
+        )
+
+    def _lead_times(self, products):
+        """Days of the fastest vendor of each product (else the default)."""
+        sellers = self.env["product.supplierinfo"]._read_group(
+            [("product_tmpl_id", "in", products.product_tmpl_id.ids)],
+            ["product_tmpl_id"],
+            ["delay:min"],
+        )
+        delays = {template.id: delay for template, delay in sellers}
+        return {
+            product.id: delays.get(product.product_tmpl_id.id, self.default_lead_time)
+            for product in products
+        }
+
+    def _plan_warehouse(self, warehouse):
+        """Figures and proposal of every product delivered from a warehouse."""
+        self.ensure_one()
+        days = self.history_days
+        until = fields.Datetime.now()
+        since = until - timedelta(days=days)
+        self.env.flush_all()
+        self.env.cr.execute(self._demand_sql(warehouse, since, until, days))
+        stats = {
+            product: (mean, sigma)
+            for _wh, product, mean, sigma in self.env.cr.fetchall()
+        }
+        if not stats:
+            return
+        products = (
+            self.env["product.product"].browse(list(stats)).filtered("is_storable")
+        )
+        lead_times = self._lead_times(products)
+        z = NormalDist().inv_cdf(self.service_level / 100.0)
+        orderpoints = {
+            op.product_id.id: op
+            for op in self.env["stock.warehouse.orderpoint"].search(
+                [
+                    ("warehouse_id", "=", warehouse.id),
+                    ("location_id", "=", warehouse.lot_stock_id.id),
+                    ("product_id", "in", products.ids),
+                ]
+            )
+        }
+        rows = []
+        for product in products:
+            mean, sigma = stats[product.id]
+            lead_time = lead_times[product.id]
+            rounding = product.uom_id.rounding
+            safety = z * sigma * math.sqrt(lead_time)
+            minimum = float_round(
+                mean * lead_time + safety,
+                precision_rounding=rounding,
+                rounding_method="UP",
+            )
+            maximum = float_round(
+                minimum + mean * self.review_days,
+                precision_rounding=rounding,
+                rounding_method="UP",
+            )
+            orderpoint = orderpoints.get(product.id)
+            if orderpoint and orderpoint.territory_locked:
+                state = "locked"
+            elif (
+                orderpoint
+                and orderpoint.product_min_qty == minimum
+                and orderpoint.product_max_qty == maximum
+            ):
+                state = "unchanged"
+            else:
+                state = "proposed"
+            rows.append(
+                SQL(
+                    "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                    self.id,
+                    self.company_id.id,
+                    warehouse.id,
+                    product.id,
+                    orderpoint.id if orderpoint else None,
+                    mean,
+                    sigma,
+                    lead_time,
+                    safety,
+                    minimum,
+                    maximum,
+                    orderpoint.product_min_qty if orderpoint else None,
+                    orderpoint.product_max_qty if orderpoint else None,
+                    state,
+                )
+            )
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO territory_replenishment_line
+                          (run_id, company_id, warehouse_id, product_id, orderpoint_id,
+                           demand, sigma, lead_time, safety_stock, min_qty, max_qty,
+                           old_min_qty, old_max_qty, state)
+                   VALUES %s""",
+                SQL(", ").join(rows),
+            )
+        )
+        self.env["territory.replenishment.line"].invalidate_model()
+
+    # ------------------------------------------------------------ applying
+    def action_apply(self):
+        for run in self:
+            if run.state != "proposed":
+                raise UserError(self.env._("Only proposals to review can be applied."))
+            run._apply(run.line_ids.filtered(lambda line: line.state == "proposed"))
+            run.state = "done"
+        return True
+
+    def _apply(self, lines):
+        """Write the proposals of lines to the reordering rules: updates in one
+        statement, new rules created in batches; locked rules are left alone."""
+        lines = lines.filtered(lambda line: line.state == "proposed")
+        if not lines:
+            return
+        update = lines.filtered("orderpoint_id")
+        locked = update.filtered(lambda line: line.orderpoint_id.territory_locked)
+        update -= locked
+        locked.write({"state": "locked"})
+        if update:
+            self.env["stock.warehouse.orderpoint"].flush_model()
+            self.env.cr.execute(
+                SQL(
+                    """UPDATE stock_warehouse_orderpoint op
+                          SET product_min_qty = v.min_qty, product_max_qty = v.max_qty,
+                              planned_by_territory = TRUE, trigger = 'auto',
+                              write_uid = %s, write_date = now() AT TIME ZONE 'UTC'
+                         FROM (VALUES %s) AS v(id, min_qty, max_qty)
+                        WHERE op.id = v.id AND NOT op.territory_locked""",
+                    self.env.uid,
+                    SQL(", ").join(
+                        SQL(
+                            "(%s, %s::numeric, %s::numeric)",
+                            line.orderpoint_id.id,
+                            line.min_qty,
+                            line.max_qty,
+                        )
+                        for line in update
+                    ),
+                )
+            )
+            self.env["stock.warehouse.orderpoint"].invalidate_model()
+        create = lines - update - locked
+        Orderpoint = self.env["stock.warehouse.orderpoint"]
+        created = Orderpoint
+        for start in range(0, len(create), 500):
+            batch = create[start : start + 500]
+            created |= Orderpoint.create(
+                [
+                    {
+                        "warehouse_id": line.warehouse_id.id,
+                        "location_id": line.warehouse_id.lot_stock_id.id,
+                        "product_id": line.product_id.id,
+                        "product_min_qty": line.min_qty,
+                        "product_max_qty": line.max_qty,
+                        "trigger": "auto",
+                        "planned_by_territory": True,
+                        "company_id": line.company_id.id,
+                    }
+                    for line in batch
+                ]
+            )
+        for line, orderpoint in zip(create, created, strict=True):
+            line.orderpoint_id = orderpoint
+        (update | create).write({"state": "applied"})
+
+    @api.model
+    def _cron_plan(self):
+        """Weekly: plan every company's territory warehouses in its own mode."""
+        for company in self.env["res.company"].search([]):
+            run = self.create(
+                {"company_id": company.id, "mode": company.replenishment_mode}
+            )
+            try:
+                run.action_run()
+            except UserError:
+                run.unlink()  # nothing to plan in that company
+        return True
+
+
+class TerritoryReplenishmentLine(models.Model):
+    _name = "territory.replenishment.line"
+    _description = "Replenishment Proposal"
+    _order = "warehouse_id, product_id"
+    _rec_name = "product_id"
+    _log_access = False
+
+    run_id = fields.Many2one(
+        "territory.replenishment.run", required=True, index=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one("res.company", required=True, index=True)
+    warehouse_id = fields.Many2one("stock.warehouse", required=True, index=True)
+    product_id = fields.Many2one("product.product", required=True, index=True)
+    uom_id = fields.Many2one(related="product_id.uom_id")
+    orderpoint_id = fields.Many2one("stock.warehouse.orderpoint", ondelete="set null")
+    demand = fields.Float(
+        string="Daily Demand", digits="Product Unit of Measure", help="Average per day."
+    )
+    sigma = fields.Float(
+        string="Deviation",
+        digits="Product Unit of Measure",
+        help="Standard deviation of the daily demand.",
+    )
+    lead_time = fields.Integer(string="Lead Time (days)")
+    safety_stock = fields.Float(digits="Product Unit of Measure")
+    min_qty = fields.Float(string="New Min", digits="Product Unit of Measure")
+    max_qty = fields.Float(string="New Max", digits="Product Unit of Measure")
+    old_min_qty = fields.Float(string="Old Min", digits="Product Unit of Measure")
+    old_max_qty = fields.Float(string="Old Max", digits="Product Unit of Measure")
+    state = fields.Selection(LINE_STATES, required=True, default="proposed")
+
+    def action_apply_selected(self):
+        for run in self.run_id:
+            run._apply(self.filtered(lambda line, run=run: line.run_id == run))
+        return True
