@@ -10,6 +10,7 @@ def pre_init_hook(env):
         SQL(
             """ALTER TABLE sale_order
                    ADD COLUMN IF NOT EXISTS warehouse_source varchar,
+                   ADD COLUMN IF NOT EXISTS warehouse_manual boolean,
                    ADD COLUMN IF NOT EXISTS sourcing_rule_id int4;
                ALTER TABLE stock_picking
                    ADD COLUMN IF NOT EXISTS territory_id int4"""

@@ -21,6 +21,10 @@ class SaleOrder(models.Model):
         "most specific sourcing rule of the territory, then the territory's "
         "warehouse, then Odoo's default. Set by Hand: chosen on the quotation.",
     )
+    warehouse_manual = fields.Boolean(
+        copy=False,
+        help="The warehouse was chosen by hand: the determination leaves it alone.",
+    )
     sourcing_rule_id = fields.Many2one(
         "territory.sourcing.rule",
         compute="_compute_warehouse_source",
@@ -60,10 +64,7 @@ class SaleOrder(models.Model):
         for order in self:
             if order.state not in ("draft", "sent") and order.ids:
                 continue
-            if (
-                order._origin.warehouse_source == "manual"
-                and order._origin.warehouse_id
-            ):
+            if order.warehouse_manual and order._origin.warehouse_id:
                 order.warehouse_id = order._origin.warehouse_id  # chosen by hand
                 continue
             warehouse, _source, _rule = order._territory_warehouse()
@@ -72,6 +73,7 @@ class SaleOrder(models.Model):
 
     @api.depends(
         "warehouse_id",
+        "warehouse_manual",
         "partner_id",
         "partner_shipping_id",
         "territory_id",
@@ -84,6 +86,10 @@ class SaleOrder(models.Model):
                 order.warehouse_source = order.warehouse_source
                 order.sourcing_rule_id = order.sourcing_rule_id
                 continue
+            if order.warehouse_manual:
+                order.warehouse_source = "manual"
+                order.sourcing_rule_id = False
+                continue
             warehouse, source, rule = order._territory_warehouse()
             if not warehouse:
                 default = order.user_id.with_company(
@@ -95,3 +101,21 @@ class SaleOrder(models.Model):
                 source, rule = "manual", rule.browse()
             order.warehouse_source = source
             order.sourcing_rule_id = rule
+
+    @api.onchange("warehouse_id")
+    def _onchange_warehouse_manual(self):
+        """A warehouse chosen in the form is kept (set by hand)."""
+        if self.warehouse_id and self.warehouse_id != self._territory_warehouse()[0]:
+            self.warehouse_manual = True
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("warehouse_id") and "warehouse_manual" not in vals:
+                vals["warehouse_manual"] = True
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if vals.get("warehouse_id") and "warehouse_manual" not in vals:
+            vals = dict(vals, warehouse_manual=True)
+        return super().write(vals)

@@ -1,6 +1,7 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
+from odoo.osv import expression
 
 from odoo.addons.sales_territory.models.sales_territory_rule import normalize_zip
 
@@ -42,23 +43,16 @@ class StockPicking(models.Model):
         Batch = self.env["stock.picking.batch"]
         batches = Batch
         for (territory, picking_type), pickings in groups.items():
-            ordered = pickings.sorted(
-                lambda p: (
-                    normalize_zip(p.partner_id.zip),
-                    p.partner_id.city or "",
-                    p.id,
-                )
-            )
-            for position, picking in enumerate(ordered, start=1):
-                picking.batch_sequence = position  # route order in the batch
-            batches |= Batch.create(
+            batch = Batch.create(
                 {
                     "description": territory.complete_name,
                     "picking_type_id": picking_type.id,
                     "company_id": picking_type.company_id.id,
-                    "picking_ids": [(6, 0, ordered.ids)],
+                    "picking_ids": [(6, 0, pickings.ids)],
                 }
             )
+            batch._sequence_by_zip()
+            batches |= batch
         return batches
 
     @api.model
@@ -76,3 +70,57 @@ class StockPicking(models.Model):
     def _cron_batch_by_territory(self):
         self._batch_deliveries_by_territory()
         return True
+
+    # ------------------------------------------------------------ auto batches
+    def _get_possible_pickings_domain(self):
+        domain = super()._get_possible_pickings_domain()
+        if self.picking_type_id.batch_group_by_territory:
+            domain = expression.AND(
+                [domain, [("territory_id", "=", self.territory_id.id)]]
+            )
+        return domain
+
+    def _get_possible_batches_domain(self):
+        domain = super()._get_possible_batches_domain()
+        if self.picking_type_id.batch_group_by_territory:
+            domain = expression.AND(
+                [domain, [("picking_ids.territory_id", "=", self.territory_id.id)]]
+            )
+        return domain
+
+    def _find_auto_batch(self):
+        batch = super()._find_auto_batch()
+        if batch and self.picking_type_id.batch_group_by_territory:
+            batch._sequence_by_zip()
+        return batch
+
+
+class StockPickingBatch(models.Model):
+    _inherit = "stock.picking.batch"
+
+    def _sequence_by_zip(self):
+        """Route order of the transfers of the batch: by zip code, then city."""
+        for batch in self:
+            ordered = batch.picking_ids.sorted(
+                lambda p: (
+                    normalize_zip(p.partner_id.zip),
+                    p.partner_id.city or "",
+                    p.id,
+                )
+            )
+            for position, picking in enumerate(ordered, start=1):
+                picking.batch_sequence = position
+
+
+class StockPickingType(models.Model):
+    _inherit = "stock.picking.type"
+
+    batch_group_by_territory = fields.Boolean(
+        string="Territory",
+        help="Automatically group batches by the territory of the order (or of the "
+        "customer), in zip code order.",
+    )
+
+    @api.model
+    def _get_batch_group_by_keys(self):
+        return super()._get_batch_group_by_keys() + ["batch_group_by_territory"]

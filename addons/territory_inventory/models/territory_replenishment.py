@@ -294,7 +294,7 @@ SELECT d.warehouse_id, d.product_id,
                               planned_by_territory = TRUE, trigger = 'auto',
                               write_uid = %s, write_date = now() AT TIME ZONE 'UTC'
                          FROM (VALUES %s) AS v(id, min_qty, max_qty)
-                        WHERE op.id = v.id AND NOT op.territory_locked""",
+                        WHERE op.id = v.id AND op.territory_locked IS NOT TRUE""",
                     self.env.uid,
                     SQL(", ").join(
                         SQL(

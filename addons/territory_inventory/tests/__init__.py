@@ -1,0 +1,3 @@
+from . import test_sourcing
+from . import test_replenishment
+from . import test_rebalance
