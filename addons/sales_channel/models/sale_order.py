@@ -35,7 +35,7 @@ class SaleOrder(models.Model):
 
     @api.depends("channel_id")
     def _compute_pricelist_id(self):
-        super()._compute_pricelist_id()
+        res = super()._compute_pricelist_id()
         for order in self:
             if order.state != "draft" or not order.partner_id:
                 continue
@@ -45,13 +45,15 @@ class SaleOrder(models.Model):
             ).partner_id.commercial_partner_id.specific_property_product_pricelist
             if pricelist and not explicit:
                 order.pricelist_id = pricelist
+        return res
 
     @api.depends("channel_id")
     def _compute_payment_term_id(self):
-        super()._compute_payment_term_id()
+        res = super()._compute_payment_term_id()
         for order in self:
             if not order.payment_term_id and order.channel_id.payment_term_id:
                 order.payment_term_id = order.channel_id.payment_term_id
+        return res
 
     @api.model
     def _fill_channel_from_customers(self):

@@ -76,7 +76,6 @@ class SalesChannel(models.Model):
     )
     pricelist_id = fields.Many2one(
         "product.pricelist",
-        string="Pricelist",
         check_company=True,
         help="Orders of the channel use this pricelist unless the customer has one of "
         "its own.",

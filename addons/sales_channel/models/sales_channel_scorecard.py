@@ -35,9 +35,7 @@ class SalesChannelScorecard(models.Model):
     margin = fields.Monetary(readonly=True)
     margin_rate = fields.Float(string="Margin (%)", readonly=True, aggregator="avg")
     order_count = fields.Integer(string="Orders", readonly=True)
-    average_order = fields.Monetary(
-        string="Average Order", readonly=True, aggregator="avg"
-    )
+    average_order = fields.Monetary(readonly=True, aggregator="avg")
     active_customers = fields.Integer(
         readonly=True, help="Customers with at least one confirmed order in the month."
     )
@@ -343,6 +341,6 @@ class SalesChannelScorecard(models.Model):
     def _cron_build(self):
         """Monthly: the month that ended and the current one."""
         today = month_start(fields.Date.context_today(self))
-        for company in self.env["res.company"].search([]):
+        for company in self.env["res.company"].search([("active", "=", True)]):
             self._build([today - relativedelta(months=1), today], company)
         return True

@@ -23,9 +23,10 @@ class SalesTarget(models.Model):
 
     @api.depends("channel_id")
     def _compute_display_name(self):
-        super()._compute_display_name()
+        res = super()._compute_display_name()
         for target in self:
             if target.channel_id and target.dimension != "channel":
                 target.display_name = (
                     f"{target.display_name} · {target.channel_id.display_name}"
                 )
+        return res

@@ -216,6 +216,11 @@ class SalesTerritory(models.Model):
         "inheritance from a parent territory.",
     )
 
+    @api.model
+    def _all_territory_ids(self):
+        self.env.cr.execute(SQL("SELECT id FROM sales_territory"))
+        return [row[0] for row in self.env.cr.fetchall()]
+
     def _served_territories(self):
         """Ids of self that some channel serves (preferred or allowed)."""
         effective = self.env["sales.territory.channel"]._effective(self.ids)
@@ -233,8 +238,7 @@ class SalesTerritory(models.Model):
     def _search_channel_gap(self, operator, value):
         if operator not in ("=", "!="):
             return [("id", "=", 0)]
-        territories = self.search([])
-        served = territories._served_territories()
+        served = self.browse(self._all_territory_ids())._served_territories()
         gap = bool(value) == (operator == "=")
         return [("id", "not in" if gap else "in", list(served))]
 

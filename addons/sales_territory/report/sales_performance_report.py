@@ -46,7 +46,7 @@ class SalesPerformanceReport(models.Model):
         "res.currency", compute="_compute_currency_id", readonly=True
     )
     territory_id = fields.Many2one("sales.territory", readonly=True)
-    region_id = fields.Many2one("sales.territory", string="Region", readonly=True)
+    region_id = fields.Many2one("sales.territory", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
     team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)

@@ -58,7 +58,6 @@ class SalesTargetPlan(models.TransientModel):
     )
     phasing_id = fields.Many2one(
         "sales.target.phasing",
-        string="Phasing",
         default=lambda self: self.env.ref(
             "sales_territory.phasing_flat", raise_if_not_found=False
         ),
@@ -236,5 +235,5 @@ class SalesTargetPlanLine(models.TransientModel):
     month = fields.Integer(readonly=True)
     date_from = fields.Date(readonly=True)
     date_to = fields.Date(readonly=True)
-    last_year = fields.Float(string="Last Year", readonly=True)
+    last_year = fields.Float(readonly=True)
     amount = fields.Float(string="Target")

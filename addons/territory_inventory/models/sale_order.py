@@ -29,7 +29,6 @@ class SaleOrder(models.Model):
         "territory.sourcing.rule",
         compute="_compute_warehouse_source",
         store=True,
-        string="Sourcing Rule",
     )
 
     def _territory_warehouse(self):
@@ -60,7 +59,7 @@ class SaleOrder(models.Model):
         "order_line.product_id",
     )
     def _compute_warehouse_id(self):
-        super()._compute_warehouse_id()
+        res = super()._compute_warehouse_id()
         for order in self:
             if order.state not in ("draft", "sent") and order.ids:
                 continue
@@ -70,6 +69,7 @@ class SaleOrder(models.Model):
             warehouse, _source, _rule = order._territory_warehouse()
             if warehouse:
                 order.warehouse_id = warehouse
+        return res
 
     @api.depends(
         "warehouse_id",

@@ -6,7 +6,6 @@ class SalesTerritory(models.Model):
 
     warehouse_id = fields.Many2one(
         "stock.warehouse",
-        string="Warehouse",
         check_company=True,
         tracking=True,
         help="Warehouse delivering the territory's orders; sub-territories without "

@@ -335,7 +335,7 @@ SELECT d.warehouse_id, d.product_id,
     @api.model
     def _cron_plan(self):
         """Weekly: plan every company's territory warehouses in its own mode."""
-        for company in self.env["res.company"].search([]):
+        for company in self.env["res.company"].search([("active", "=", True)]):
             run = self.create(
                 {"company_id": company.id, "mode": company.replenishment_mode}
             )

@@ -26,7 +26,7 @@ class TerritoryStockCoverage(models.Model):
         readonly=True,
         help="The highest territory that has this warehouse as its own.",
     )
-    region_id = fields.Many2one("sales.territory", string="Region", readonly=True)
+    region_id = fields.Many2one("sales.territory", readonly=True)
     warehouse_id = fields.Many2one("stock.warehouse", readonly=True)
     product_id = fields.Many2one("product.product", readonly=True)
     categ_id = fields.Many2one("product.category", string="Category", readonly=True)
