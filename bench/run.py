@@ -3,6 +3,7 @@
 
     python3 bench/run.py territory_assign --scale 100000 [--db tcm_bench] [--keep]
     python3 bench/run.py targets --scale 1000000 [--db tcm_bench_targets] [--keep]
+    python3 bench/run.py channel_scorecard --scale 1000000 [--db tcm_bench_channels]
 
 Each line is ``{"name", "scale", "seconds", "baseline", "baseline_seconds",
 "ratio"}`` with ``ratio = seconds / baseline_seconds``, both measured in the
@@ -44,7 +45,7 @@ def pg_connect(dbname):
     return cnx
 
 
-def database_ready(db, scale_param, scale):
+def database_ready(db, scale_param, scale, module=MODULE):
     """Whether ``db`` holds the installed module and the data of ``scale``."""
     try:
         cnx = pg_connect(db)
@@ -55,7 +56,7 @@ def database_ready(db, scale_param, scale):
             cr.execute(
                 "SELECT 1 FROM ir_module_module "
                 "WHERE name = %s AND state = 'installed'",
-                [MODULE],
+                [module],
             )
             if not cr.fetchone():
                 return False
@@ -79,7 +80,7 @@ def drop_database(db):
         cnx.close()
 
 
-def install(db):
+def install(db, module=MODULE):
     """Fresh database with the module and no demo data, by an Odoo process."""
     cmd = [
         sys.executable,
@@ -87,7 +88,7 @@ def install(db):
         "odoo",
         *odoo_args(db),
         "-i",
-        MODULE,
+        module,
         "--without-demo=all",
         "--stop-after-init",
         "--no-http",
@@ -102,13 +103,13 @@ def install(db):
         and "Running as user 'root'" not in line
     ]
     if proc.returncode:
-        sys.exit(f"installing {MODULE} failed:\n{output[-4000:]}")
+        sys.exit(f"installing {module} failed:\n{output[-4000:]}")
     for line in problems:
         log(f"install: {line}")
 
 
-def addon_revision():
-    """Commit of the checkout, and whether the addon differs from it."""
+def addon_revision(modules=(MODULE,)):
+    """Commit of the checkout, and whether the addons differ from it."""
 
     def git(*args):
         proc = subprocess.run(
@@ -117,7 +118,7 @@ def addon_revision():
         return proc.stdout.strip()
 
     head = git("rev-parse", "--short", "HEAD") or "unknown"
-    dirty = git("status", "--porcelain", "--", f"addons/{MODULE}")
+    dirty = git("status", "--porcelain", "--", *(f"addons/{m}" for m in modules))
     return f"{head}{' + uncommitted changes' if dirty else ''}"
 
 
@@ -134,24 +135,28 @@ def vacuum_factory(db):
     return vacuum
 
 
-def run_benchmark(args, generate_data, measure, failure):
+def run_benchmark(args, generate_data, measure, failure, modules=(MODULE,)):
     """Prepare the database (or reuse it with --keep), generate the data
-    when fresh, measure, print the JSON rows; 1 when the checks failed."""
+    when fresh, measure, print the JSON rows; 1 when the checks failed.
+
+    ``modules``: the addons whose code is measured, the last one installed
+    (with its dependencies)."""
+    module = modules[-1]
     scale_param = f"bench.{args.name}.scale"
     phases = {}
     t = time.perf_counter()
-    if args.keep and database_ready(args.db, scale_param, args.scale):
+    if args.keep and database_ready(args.db, scale_param, args.scale, module):
         log(f"reusing database {args.db} (scale {args.scale}, --keep)")
         fresh = False
     else:
         drop_database(args.db)
-        install(args.db)
+        install(args.db, module)
         fresh = True
         phases["create_install"] = time.perf_counter() - t
         seconds = phases["create_install"]
-        log(f"database {args.db} created, {MODULE} installed in {seconds:.1f} s")
+        log(f"database {args.db} created, {module} installed in {seconds:.1f} s")
 
-    log(f"{MODULE} at {addon_revision()}")
+    log(f"{', '.join(modules)} at {addon_revision(modules)}")
     registry = odoo.modules.registry.Registry(args.db)
     vacuum = vacuum_factory(args.db)
     with registry.cursor() as cr:
@@ -224,10 +229,33 @@ def targets(args):
     )
 
 
+def channel_scorecard(args):
+    import channel_scorecard as bench
+
+    def generate_data(env, scale, vacuum):
+        phases = bench.generate_data(env, scale)
+        env.cr.commit()
+        _timed_vacuum(vacuum, bench.VACUUM_TABLES, phases)
+        return phases
+
+    def measure(env, args, vacuum):
+        return bench.run(env, args.scale, args.explain)
+
+    return run_benchmark(
+        args,
+        generate_data,
+        measure,
+        "checks of the scorecards or of the confirmations failed "
+        "(see the MISMATCH lines)",
+        modules=("sales_territory", "sales_channel"),
+    )
+
+
 # name: (function, default scale, default database)
 BENCHMARKS = {
     "territory_assign": (territory_assign, 100_000, "tcm_bench"),
     "targets": (targets, 1_000_000, "tcm_bench_targets"),
+    "channel_scorecard": (channel_scorecard, 1_000_000, "tcm_bench_channels"),
 }
 
 
@@ -238,12 +266,12 @@ def main():
         "--scale",
         type=int,
         help="customers (territory_assign, default 100,000) or sale order lines "
-        "(targets, default 1,000,000)",
+        "(targets and channel_scorecard, default 1,000,000)",
     )
     parser.add_argument(
         "--db",
         help="database (default tcm_bench for territory_assign, tcm_bench_targets "
-        "for targets)",
+        "for targets, tcm_bench_channels for channel_scorecard)",
     )
     parser.add_argument(
         "--keep",
