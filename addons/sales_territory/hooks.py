@@ -22,6 +22,10 @@ def pre_init_hook(env):
                 SQL.identifier(table),
             )
         )
+    # which step chose the pricelist: unknown (empty) for existing orders
+    env.cr.execute(
+        SQL("ALTER TABLE sale_order ADD COLUMN IF NOT EXISTS pricelist_source varchar")
+    )
 
 
 def post_init_hook(env):

@@ -17,8 +17,8 @@ class SaleOrder(models.Model):
         tracking=True,
         check_company=True,
         help="The customer's channel, else the sales team's, else the company's "
-        "default. A channel with a pricelist prices the quotation (unless the "
-        "customer has a pricelist of its own).",
+        "default. A channel with a pricelist prices the quotation, unless the "
+        "customer has a pricelist of its own (before the territory's pricelist).",
     )
 
     @api.depends("partner_id", "team_id", "company_id")
@@ -33,19 +33,31 @@ class SaleOrder(models.Model):
                 or order.company_id.default_channel_id
             )
 
-    @api.depends("channel_id")
-    def _compute_pricelist_id(self):
-        res = super()._compute_pricelist_id()
-        for order in self:
-            if order.state != "draft" or not order.partner_id:
-                continue
-            pricelist = order.channel_id.pricelist_id
-            explicit = order.with_company(
-                order.company_id
-            ).partner_id.commercial_partner_id.specific_property_product_pricelist
-            if pricelist and not explicit:
-                order.pricelist_id = pricelist
-        return res
+    pricelist_source = fields.Selection(
+        selection_add=[("channel", "Sales Channel"), ("territory",)],
+        ondelete={"channel": "set null"},
+    )
+
+    @api.model
+    def _pricelist_chain(self):
+        """The channel's pricelist comes after the customer's own and before
+        the territory's."""
+        chain = super()._pricelist_chain()
+        sources = [source for source, _method in chain]
+        position = sources.index("territory") if "territory" in sources else 1
+        chain.insert(position, ("channel", "_pricelist_from_channel"))
+        return chain
+
+    @api.model
+    def _pricelist_chain_depends(self):
+        return [*super()._pricelist_chain_depends(), "channel_id"]
+
+    def _pricelist_from_channel(self):
+        return {
+            order: order.channel_id.pricelist_id
+            for order in self
+            if order.channel_id.pricelist_id
+        }
 
     @api.depends("channel_id")
     def _compute_payment_term_id(self):

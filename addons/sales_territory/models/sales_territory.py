@@ -102,6 +102,23 @@ class SalesTerritory(models.Model):
         index=True,
         default=lambda self: self.env.company,
     )
+    pricelist_id = fields.Many2one(
+        "product.pricelist",
+        string="Default Pricelist",
+        check_company=True,
+        tracking=True,
+        help="Quotations of the territory and of its sub-territories (unless they "
+        "have their own) use this pricelist, when neither the customer nor the "
+        "sales channel gives one. It must be in the company's currency.",
+    )
+    effective_pricelist_id = fields.Many2one(
+        "product.pricelist",
+        compute="_compute_effective_pricelist_id",
+        recursive=True,
+        string="Pricelist in Force",
+        help="The territory's own default pricelist, else the one of its nearest "
+        "ancestor that has one.",
+    )
     active = fields.Boolean(default=True, tracking=True)
     color = fields.Integer()
     description = fields.Html()
@@ -157,6 +174,13 @@ class SalesTerritory(models.Model):
     def _compute_state_ids(self):
         for territory in self:
             territory.state_ids = territory.rule_ids.state_ids
+
+    @api.depends("pricelist_id", "parent_id.effective_pricelist_id")
+    def _compute_effective_pricelist_id(self):
+        for territory in self:
+            territory.effective_pricelist_id = (
+                territory.pricelist_id or territory.parent_id.effective_pricelist_id
+            )
 
     def _compute_counts(self):
         domain = [("territory_id", "child_of", self.ids)]
@@ -225,6 +249,39 @@ class SalesTerritory(models.Model):
     def _check_parent_id(self):
         if self._has_cycle():
             self._raise_cycle()
+
+    @api.constrains("pricelist_id", "company_id")
+    def _check_pricelist(self):
+        """A territory's pricelist must be of its company (or shared) and in the
+        company's currency: the orders of the territory are priced in it."""
+        for territory in self.filtered("pricelist_id"):
+            pricelist = territory.pricelist_id
+            company = territory.company_id
+            if pricelist.company_id and pricelist.company_id != company:
+                raise ValidationError(
+                    self.env._(
+                        "Territory %(territory)s belongs to %(company)s but its "
+                        "pricelist %(pricelist)s belongs to %(other)s: choose a "
+                        "pricelist of %(company)s or one shared by all companies.",
+                        territory=territory.display_name,
+                        company=company.name,
+                        pricelist=pricelist.display_name,
+                        other=pricelist.company_id.name,
+                    )
+                )
+            if pricelist.currency_id != company.currency_id:
+                raise ValidationError(
+                    self.env._(
+                        "The pricelist %(pricelist)s of territory %(territory)s is in "
+                        "%(currency)s but %(company)s sells in %(company_currency)s: "
+                        "choose a pricelist in %(company_currency)s.",
+                        pricelist=pricelist.display_name,
+                        territory=territory.display_name,
+                        currency=pricelist.currency_id.name,
+                        company=company.name,
+                        company_currency=company.currency_id.name,
+                    )
+                )
 
     @api.constrains("manager_id", "member_ids")
     def _check_internal_users(self):

@@ -7,3 +7,4 @@ from . import test_access
 from . import test_targets
 from . import test_target_access
 from . import test_ui
+from . import test_pricing
