@@ -14,6 +14,7 @@
     "data": [
         "security/sales_territory_security.xml",
         "security/ir.model.access.csv",
+        "security/sales_territory_insight_security.xml",
         "data/ir_cron_data.xml",
         "data/sales_target_phasing_data.xml",
         "views/sales_territory_views.xml",
@@ -31,7 +32,9 @@
         "report/sales_performance_report_views.xml",
         "report/sale_report_views.xml",
         "report/account_invoice_report_views.xml",
+        "report/sales_territory_balance_views.xml",
         "views/sales_territory_menus.xml",
+        "views/sales_territory_insight_menus.xml",
     ],
     "pre_init_hook": "pre_init_hook",
     "post_init_hook": "post_init_hook",

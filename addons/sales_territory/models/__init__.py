@@ -4,6 +4,7 @@ from . import sales_territory
 from . import sales_territory_rule
 from . import sales_territory_move
 from . import sales_territory_realignment
+from . import sales_territory_realignment_balance
 from . import sales_target
 from . import sales_target_revision
 from . import sales_target_phasing

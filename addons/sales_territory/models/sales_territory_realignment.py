@@ -79,6 +79,34 @@ class SalesTerritoryRealignment(models.Model):
     line_ids = fields.One2many(
         "sales.territory.realignment.line", "realignment_id", string="Proposed Moves"
     )
+    balance_ids = fields.One2many(
+        "sales.territory.realignment.balance",
+        "realignment_id",
+        help="Customers and revenue of the last twelve months of each territory "
+        "touched by the moves (and of its peers), before and after, as previewed.",
+    )
+    customer_cv_before = fields.Float(
+        compute="_compute_balance_spread",
+        string="Customers Spread Before (CV %)",
+        digits=(16, 1),
+        help="Coefficient of variation (standard deviation over mean) of the "
+        "customers of the territories of the balance, before the moves.",
+    )
+    customer_cv_after = fields.Float(
+        compute="_compute_balance_spread",
+        string="Customers Spread After (CV %)",
+        digits=(16, 1),
+    )
+    revenue_cv_before = fields.Float(
+        compute="_compute_balance_spread",
+        string="Revenue Spread Before (CV %)",
+        digits=(16, 1),
+    )
+    revenue_cv_after = fields.Float(
+        compute="_compute_balance_spread",
+        string="Revenue Spread After (CV %)",
+        digits=(16, 1),
+    )
     move_count = fields.Integer(compute="_compute_counts", string="Moves")
     conflict_count = fields.Integer(compute="_compute_counts", string="Conflicts")
     done_count = fields.Integer(compute="_compute_counts", string="Applied Moves")
@@ -103,6 +131,27 @@ class SalesTerritoryRealignment(models.Model):
             realignment.move_count = (
                 c.get("todo", 0) + realignment.done_count + realignment.skipped_count
             )
+
+    @api.depends(
+        "balance_ids.customers_before",
+        "balance_ids.customers_after",
+        "balance_ids.revenue_before",
+        "balance_ids.revenue_after",
+    )
+    def _compute_balance_spread(self):
+        def spread(values):
+            mean = sum(values) / len(values) if values else 0.0
+            if not mean:
+                return 0.0
+            variance = sum((value - mean) ** 2 for value in values) / len(values)
+            return variance**0.5 * 100.0 / mean
+
+        for realignment in self:
+            rows = realignment.balance_ids.filtered("territory_id")
+            realignment.customer_cv_before = spread(rows.mapped("customers_before"))
+            realignment.customer_cv_after = spread(rows.mapped("customers_after"))
+            realignment.revenue_cv_before = spread(rows.mapped("revenue_before"))
+            realignment.revenue_cv_after = spread(rows.mapped("revenue_after"))
 
     # ------------------------------------------------------------ helpers
     @api.model
@@ -153,6 +202,7 @@ class SalesTerritoryRealignment(models.Model):
                     )
                 )
             realignment._compute_lines()
+            self.env["sales.territory.realignment.balance"]._compute(realignment)
             realignment.write(
                 {"state": "previewed", "preview_date": fields.Datetime.now()}
             )

@@ -8,3 +8,5 @@ from . import test_targets
 from . import test_target_access
 from . import test_ui
 from . import test_pricing
+from . import test_balance
+from . import test_ui_balance

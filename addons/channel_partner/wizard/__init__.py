@@ -1,0 +1,2 @@
+from . import channel_partner_sellout_import
+from . import channel_partner_wizards
