@@ -14,6 +14,7 @@
     "data": [
         "security/sales_territory_security.xml",
         "security/ir.model.access.csv",
+        "security/sales_incentive_security.xml",
         "security/sales_territory_insight_security.xml",
         "data/ir_cron_data.xml",
         "data/sales_target_phasing_data.xml",
@@ -28,12 +29,16 @@
         "views/res_config_settings_views.xml",
         "views/sales_target_views.xml",
         "views/sales_target_phasing_views.xml",
+        "views/sales_incentive_plan_views.xml",
+        "views/sales_incentive_statement_views.xml",
         "wizard/sales_target_wizard_views.xml",
+        "wizard/sales_incentive_export_views.xml",
         "report/sales_performance_report_views.xml",
         "report/sale_report_views.xml",
         "report/account_invoice_report_views.xml",
         "report/sales_territory_balance_views.xml",
         "views/sales_territory_menus.xml",
+        "views/sales_incentive_menus.xml",
         "views/sales_territory_insight_menus.xml",
     ],
     "pre_init_hook": "pre_init_hook",
@@ -42,6 +47,7 @@
     "demo": [
         "demo/sales_territory_demo.xml",
         "demo/sales_target_demo.xml",
+        "demo/sales_incentive_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -154,13 +154,15 @@ class SalesChannelScorecard(models.Model):
             SQL(
                 """WITH closed AS (
                        SELECT l.channel_id,
-                              date_trunc('month', l.date_closed)::date AS month,
+                              date_trunc('month', %(closed_on)s)::date AS month,
                               l.active AND l.probability = 100 AS won,
                               NOT l.active AND COALESCE(l.probability, 0) = 0 AS lost,
                               l.lost_reason_id
                          FROM crm_lead l
-                        WHERE l.company_id = %s AND l.channel_id IS NOT NULL
-                          AND l.date_closed >= %s AND l.date_closed < %s
+                         JOIN res_company c ON c.id = l.company_id
+                         JOIN res_partner cp ON cp.id = c.partner_id
+                        WHERE l.company_id = %(company)s AND l.channel_id IS NOT NULL
+                          AND %(closed_on)s BETWEEN %(first)s AND %(last)s
                    ),
                    reasons AS (
                        SELECT channel_id, month, lost_reason_id,
@@ -176,9 +178,12 @@ class SalesChannelScorecard(models.Model):
                      LEFT JOIN reasons r ON r.channel_id = c.channel_id
                                         AND r.month = c.month AND r.rk = 1
                     GROUP BY 1, 2""",
-                company.id,
-                first,
-                last + relativedelta(days=1),
+                closed_on=self.env["sales.performance.report"]._local_date(
+                    SQL("l.date_closed")
+                ),
+                company=company.id,
+                first=first,
+                last=last,
             )
         )
         return {

@@ -170,3 +170,19 @@ class TestScorecard(ChannelCommon):
         self.assertEqual(self.direct.month_margin_rate, 40.0)
         self.assertEqual(self.direct.month_achievement, 50.0)
         self.assertEqual(self.direct.order_count, 5)
+
+    def test_leads_counted_in_local_month(self):
+        """A lead closed on 28 February 20:00 UTC is closed on 1 March in
+        Shanghai: it counts in March, like the orders of that evening."""
+        self.company.partner_id.tz = "Asia/Shanghai"
+        won = self.env["crm.lead"].create(
+            {"name": "late", "type": "opportunity", "channel_id": self.direct.id}
+        )
+        won.action_set_won()
+        won.date_closed = "2025-02-28 20:00:00"
+        cards = self.env["sales.channel.scorecard"]._build(
+            [date(2025, 2, 1), date(2025, 3, 1)]
+        )
+        direct = cards.filtered(lambda card: card.channel_id == self.direct)
+        by_month = {card.date_from: card.leads_won for card in direct}
+        self.assertEqual(by_month, {date(2025, 2, 1): 0, date(2025, 3, 1): 1})

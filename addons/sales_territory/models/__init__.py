@@ -8,6 +8,9 @@ from . import sales_territory_realignment_balance
 from . import sales_target
 from . import sales_target_revision
 from . import sales_target_phasing
+from . import sales_incentive_plan
+from . import sales_incentive_plan_level
+from . import sales_incentive_statement
 from . import res_users
 from . import res_partner
 from . import crm_lead
