@@ -138,7 +138,9 @@ class TerritoryReplenishmentRun(models.Model):
     def _demand_sql(self, warehouses, since, until, days):
         """Average daily demand and its standard deviation (over every day of the
         window, days without delivery included) of each warehouse and product,
-        from the done deliveries to customers: one aggregate query."""
+        from the done deliveries to customers: one aggregate query. Days are
+        counted back from ``until`` in periods of 24 hours, so that a window of
+        N days has exactly N of them whatever the time of day."""
         return SQL(
             """
 SELECT d.warehouse_id, d.product_id,
@@ -148,7 +150,8 @@ SELECT d.warehouse_id, d.product_id,
                       / (%(days)s - 1))
             ELSE 0 END AS sigma
   FROM (
-    SELECT src.warehouse_id, m.product_id, date_trunc('day', m.date) AS day,
+    SELECT src.warehouse_id, m.product_id,
+           floor(extract(epoch FROM %(until)s - m.date) / 86400) AS day,
            sum(m.product_qty) AS qty
       FROM stock_move m
       JOIN stock_location src ON src.id = m.location_id

@@ -1,5 +1,6 @@
 import math
 import statistics
+from datetime import date, datetime, time, timedelta
 
 from odoo import Command
 from odoo.exceptions import UserError, ValidationError
@@ -88,6 +89,28 @@ class TestReplenishment(InventoryCommon):
         minimum = up(mean * lead_time + safety)
         maximum = up(minimum + mean * review)
         return mean, sigma, minimum, maximum
+
+    def test_days_are_periods_of_24_hours(self):
+        """A 10-day window ending at noon: deliveries 1 h and 23 h before fall
+        in the same day (two calendar days, one period of 24 hours), so the
+        window has exactly 10 days however the clock stands."""
+        product = self.env["product.product"].create(
+            {"name": "Clocked", "type": "consu", "is_storable": True}
+        )
+        until = datetime.combine(date.today(), time(12))
+        for hours in (1, 23):
+            move = self._deliver(product, self.wh_north, 3, 0)
+            move.date = until - timedelta(hours=hours)
+        Run = self.env["territory.replenishment.run"]
+        self.env.flush_all()
+        self.env.cr.execute(
+            Run._demand_sql(self.wh_north, until - timedelta(days=10), until, 10)
+        )
+        rows = {row[1]: row[2:] for row in self.env.cr.fetchall()}
+        mean, sigma = rows[product.id]
+        self.assertAlmostEqual(mean, 0.6)
+        # one day of 6 and nine of 0
+        self.assertAlmostEqual(sigma, statistics.stdev([6] + [0] * 9))
 
     def test_figures(self):
         run = self._run(mode="review")
