@@ -10,3 +10,4 @@ from . import test_ui
 from . import test_pricing
 from . import test_balance
 from . import test_ui_balance
+from . import test_incentives
