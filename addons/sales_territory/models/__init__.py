@@ -13,6 +13,7 @@ from . import sales_incentive_plan_level
 from . import sales_incentive_statement
 from . import res_users
 from . import res_partner
+from . import res_partner_segment
 from . import crm_lead
 from . import sale_order
 from . import account_move

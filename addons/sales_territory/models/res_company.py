@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResCompany(models.Model):
@@ -36,3 +37,40 @@ class ResCompany(models.Model):
         "(the territory's manager, else the salesperson or the team leader) then "
         "gets an activity, once.",
     )
+    segment_window_days = fields.Integer(
+        string="RFM Window (days)",
+        default=365,
+        help="Customer segments look at the confirmed orders of the last this many "
+        "days: frequency counts them, monetary sums their untaxed amount. A customer "
+        "whose last order is older is Lapsed.",
+    )
+    segment_new_days = fields.Integer(
+        string="New Customer Period (days)",
+        default=90,
+        help="A customer whose first confirmed order is at most this many days old "
+        "is New (unless Lapsed). Not longer than the RFM window.",
+    )
+
+    @api.constrains("segment_window_days", "segment_new_days")
+    def _check_segment_days(self):
+        for company in self:
+            if company.segment_window_days <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "The RFM window of %(company)s must be a positive number of "
+                        "days, not %(days)s (365 looks at the last year of orders).",
+                        company=company.name,
+                        days=company.segment_window_days,
+                    )
+                )
+            if not 0 < company.segment_new_days <= company.segment_window_days:
+                raise ValidationError(
+                    self.env._(
+                        "The new customer period of %(company)s must be a positive "
+                        "number of days, at most the RFM window (%(window)s days), "
+                        "not %(days)s.",
+                        company=company.name,
+                        window=company.segment_window_days,
+                        days=company.segment_new_days,
+                    )
+                )

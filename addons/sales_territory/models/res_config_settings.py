@@ -19,3 +19,9 @@ class ResConfigSettings(models.TransientModel):
     target_pace_threshold = fields.Float(
         related="company_id.target_pace_threshold", readonly=False
     )
+    segment_window_days = fields.Integer(
+        related="company_id.segment_window_days", readonly=False
+    )
+    segment_new_days = fields.Integer(
+        related="company_id.segment_new_days", readonly=False
+    )

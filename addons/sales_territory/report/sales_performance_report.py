@@ -116,14 +116,23 @@ class SalesPerformanceReport(models.Model):
 
     @api.model
     def _facts_sql(
-        self, by_line=False, date_from=None, date_to=None, new_customers=True
+        self,
+        by_line=False,
+        date_from=None,
+        date_to=None,
+        new_customers=True,
+        with_product=False,
     ):
         """Rows of actuals: ``source, order_id, move_id, date, <dimensions>,
         partner_id, categ_id, <measures>`` in company currency.
 
         One row per confirmed order and per posted customer invoice or credit
         note; with ``by_line``, one row per line with its product category (for
-        category targets; new customers are not counted per line)."""
+        category targets; new customers are not counted per line). With
+        ``by_line`` and ``with_product``, three more columns close the row:
+        ``product_id``, ``quantity`` (in the product's unit of measure,
+        negative on credit notes) and ``line_id`` (the order line, empty for
+        invoice lines)."""
         rate = SQL(
             "CASE COALESCE(s.currency_rate, 0) WHEN 0 THEN 1.0 ELSE s.currency_rate END"
         )
@@ -143,31 +152,62 @@ SELECT 'order' AS source, s.id AS order_id, NULL::integer AS move_id,
        0.0 AS invoiced_amount,
        COALESCE(l.margin, 0) / %(rate)s AS margin,
        0 AS order_count,
-       0 AS new_customer_count
+       0 AS new_customer_count%(product)s
   FROM sale_order_line l
   JOIN sale_order s ON s.id = l.order_id
   JOIN res_partner p ON p.id = s.partner_id
   JOIN res_company c ON c.id = s.company_id
   JOIN res_partner cp ON cp.id = c.partner_id
   JOIN product_product pp ON pp.id = l.product_id
-  JOIN product_template pt ON pt.id = pp.product_tmpl_id
+  JOIN product_template pt ON pt.id = pp.product_tmpl_id%(uom)s
  WHERE s.state = 'sale' AND l.display_type IS NULL""",
                 date=order_date,
                 dims=order_dims,
                 rate=rate,
+                product=SQL(
+                    """,
+       pp.id AS product_id,
+       COALESCE(l.product_uom_qty / u.factor * u2.factor, l.product_uom_qty)
+           AS quantity,
+       l.id AS line_id"""
+                )
+                if with_product
+                else SQL(),
+                uom=SQL(
+                    """
+  LEFT JOIN uom_uom u ON u.id = l.product_uom
+  LEFT JOIN uom_uom u2 ON u2.id = pt.uom_id"""
+                )
+                if with_product
+                else SQL(),
             )
             invoices = SQL(
                 """
 SELECT 'invoice', NULL::integer, m.id, m.invoice_date, %(dims)s,
        m.commercial_partner_id, pt.categ_id,
-       0.0, -aml.balance, 0.0, 0, 0
+       0.0, -aml.balance, 0.0, 0, 0%(product)s
   FROM account_move_line aml
   JOIN account_move m ON m.id = aml.move_id
   JOIN product_product pp ON pp.id = aml.product_id
-  JOIN product_template pt ON pt.id = pp.product_tmpl_id
+  JOIN product_template pt ON pt.id = pp.product_tmpl_id%(uom)s
  WHERE m.state = 'posted' AND aml.display_type = 'product'
    AND m.move_type IN ('out_invoice', 'out_refund', 'out_receipt')""",
                 dims=invoice_dims,
+                product=SQL(
+                    """, pp.id,
+       CASE m.move_type WHEN 'out_refund' THEN -1 ELSE 1 END
+       * COALESCE(aml.quantity / u.factor * u2.factor, aml.quantity),
+       NULL::integer"""
+                )
+                if with_product
+                else SQL(),
+                uom=SQL(
+                    """
+  LEFT JOIN uom_uom u ON u.id = aml.product_uom_id
+  LEFT JOIN uom_uom u2 ON u2.id = pt.uom_id"""
+                )
+                if with_product
+                else SQL(),
             )
         else:
             orders = SQL(

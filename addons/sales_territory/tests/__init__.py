@@ -11,3 +11,5 @@ from . import test_pricing
 from . import test_balance
 from . import test_ui_balance
 from . import test_incentives
+from . import test_segments
+from . import test_demand
