@@ -43,6 +43,7 @@
         "report/sales_customer_activity_report_views.xml",
         "report/sales_demand_report_views.xml",
         "report/sales_territory_balance_views.xml",
+        "report/sales_territory_quality_views.xml",
         "views/sales_territory_menus.xml",
         "views/sales_customer_analysis_menus.xml",
         "views/sales_incentive_menus.xml",

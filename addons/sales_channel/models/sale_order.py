@@ -68,9 +68,10 @@ class SaleOrder(models.Model):
         return res
 
     @api.model
-    def _fill_channel_from_customers(self):
+    def _fill_channel_from_customers(self, order_ids=None):
         """Orders without channel take their customer's (one statement), e.g.
-        after channels were given to customers who already had orders."""
+        after channels were given to customers who already had orders; only the
+        orders of ``order_ids`` when given."""
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
@@ -79,7 +80,10 @@ class SaleOrder(models.Model):
                      JOIN res_partner c ON c.id = p.commercial_partner_id
                      JOIN sales_channel ch ON ch.id = c.channel_id
                     WHERE p.id = o.partner_id AND o.channel_id IS NULL
-                      AND ch.company_id = o.company_id"""
+                      AND ch.company_id = o.company_id AND %(orders)s""",
+                orders=SQL("o.id = ANY(%s)", list(order_ids))
+                if order_ids is not None
+                else SQL("TRUE"),
             )
         )
         self.invalidate_model(["channel_id"])

@@ -4,3 +4,4 @@ from . import test_scorecard
 from . import test_access
 from . import test_ui
 from . import test_pricing
+from . import test_quality

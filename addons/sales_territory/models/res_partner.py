@@ -6,6 +6,9 @@ from odoo.tools import SQL
 
 # Context key of the writes made by the assignment engine (not by a user).
 AUTO_CONTEXT = "sales_territory_auto"
+# Context key of an assignment asked for by a user (e.g. from data quality):
+# made even where the settings do not assign customers automatically.
+FORCE_ASSIGN_CONTEXT = "sales_territory_force_assign"
 
 # Partner fields that the assignment rules read.
 MATCHED_FIELDS = {
@@ -139,7 +142,9 @@ class ResPartner(models.Model):
         for partner in self:
             if partner.id and partner.territory_assignment == "auto":
                 company = partner.company_id or self.env.company
-                if company.territory_auto_assign:
+                if company.territory_auto_assign or self.env.context.get(
+                    FORCE_ASSIGN_CONTEXT
+                ):
                     by_company[company].append(partner.id)
         if not by_company:
             return Move

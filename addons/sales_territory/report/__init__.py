@@ -5,3 +5,4 @@ from . import sales_territory_balance
 from . import sales_customer_segment_report
 from . import sales_customer_activity_report
 from . import sales_demand_report
+from . import sales_territory_quality

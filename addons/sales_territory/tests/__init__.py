@@ -13,3 +13,4 @@ from . import test_ui_balance
 from . import test_incentives
 from . import test_segments
 from . import test_demand
+from . import test_quality
