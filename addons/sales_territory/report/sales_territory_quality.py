@@ -102,23 +102,37 @@ class SalesTerritoryQualityIssue(models.Model):
     @api.model
     def _check_zip_uncovered(self, company):
         """Customers whose zip code no zip rule (range or prefix) of the company
-        covers, where the company has zip rules for their country."""
+        covers, where zip codes decide: their territory, or one below it, has
+        zip rules (the area is divided by zip codes), or they have no territory
+        while the company has zip rules for their country. A customer placed
+        by its state where no zip rule is meant to apply is no issue."""
         zip_code = zip_norm_sql(SQL("p.zip"))
-        zip_rule = SQL("(r.zip_from IS NOT NULL OR r.prefixes IS NOT NULL)")
-        country = SQL("(r.country_id IS NULL OR r.country_id = p.country_id)")
+        zip_rule = SQL(
+            "(r.zip_from IS NOT NULL OR r.prefixes IS NOT NULL) "
+            "AND (r.country_id IS NULL OR r.country_id = p.country_id)"
+        )
         return SQL(
             """SELECT q.* FROM (
-    WITH keyed AS MATERIALIZED (%(rules)s)
+    WITH keyed AS MATERIALIZED (
+        SELECT r.*, t.parent_path
+          FROM (%(rules)s) r
+          JOIN sales_territory t ON t.id = r.territory_id
+    )
     %(partners)s
 ) q""",
             rules=self.env["sales.territory.rule"]._rules_sql(company),
             partners=self._check_partners(
                 SQL(
                     """%(customer)s AND %(zip)s <> ''
-   AND EXISTS (SELECT 1 FROM keyed r WHERE %(zip_rule)s AND %(country)s)
+   AND EXISTS (
+       SELECT 1 FROM keyed r
+         LEFT JOIN sales_territory pt ON pt.id = p.territory_id
+        WHERE %(zip_rule)s
+          AND (p.territory_id IS NULL
+               OR starts_with(r.parent_path, pt.parent_path)))
    AND NOT EXISTS (
        SELECT 1 FROM keyed r
-        WHERE %(zip_rule)s AND %(country)s
+        WHERE %(zip_rule)s
           AND ((r.zip_from IS NOT NULL AND length(%(zip)s) = length(r.zip_from)
                 AND (%(zip)s COLLATE "C") BETWEEN (r.zip_from COLLATE "C")
                                               AND (r.zip_to COLLATE "C"))
@@ -127,7 +141,6 @@ class SalesTerritoryQualityIssue(models.Model):
                     customer=self._customer_where(company),
                     zip=zip_code,
                     zip_rule=zip_rule,
-                    country=country,
                 ),
                 detail=SQL("p.zip"),
             ),
@@ -242,6 +255,7 @@ class SalesTerritoryQualityIssue(models.Model):
 
     @property
     def _table_query(self):
+        # ids stay below 2^53 (the web client's integers): check, company, record
         branches = []
         for company in self.env.companies:
             for index, (category, query) in enumerate(
@@ -249,8 +263,8 @@ class SalesTerritoryQualityIssue(models.Model):
             ):
                 branches.append(
                     SQL(
-                        """SELECT (%(index)s::bigint * 100000 + %(company)s)
-                                  * 10000000000 + q.res_id AS id,
+                        """SELECT (%(index)s::bigint * 10000 + %(company)s)
+                                  * 1000000000 + q.res_id AS id,
                                   %(category)s::varchar AS category,
                                   %(company)s AS company_id,
                                   q.partner_id, q.territory_id, q.order_id,

@@ -14,11 +14,19 @@ class QualityCommon(TerritoryCommon):
         Partner = cls.env["res.partner"]
         # no rule matches a customer in Territoria without state, zip nor city
         cls.nowhere = cls._customer("Nowhere Co", city="Nowhere")
+        cls.lost_zip = cls._customer("Lost Zip Co", zip_code="870002")
         cls.vendor = cls._customer("Vendor Only", supplier_rank=1)
         # North by its state, but no zip rule covers 870000
         cls.far_zip = cls._customer("Far Zip Co", cls.state_north, "870000")
         cls.city_zip = cls._customer("City Zip Co", cls.state_north, "150000")
         cls.port_zip = cls._customer("Port Zip Co", cls.state_south, "21-500")
+        # Key Accounts by its tag: no zip rule below it, its zip decides nothing
+        cls.vip_zip = cls._customer(
+            "VIP Zip Co",
+            cls.state_north,
+            "870001",
+            category_id=[Command.set(cls.tag_vip.ids)],
+        )
         # South by its state; then a twin of South ties with it
         cls.tied = cls._customer("Tied Co", cls.state_south, city="Harbor")
         cls.twin = cls.env["sales.territory"].create(
@@ -47,10 +55,12 @@ class QualityCommon(TerritoryCommon):
         assert cls.other_vat.territory_id == cls.north_city
         cls.ours = (
             cls.nowhere
+            | cls.lost_zip
             | cls.vendor
             | cls.far_zip
             | cls.city_zip
             | cls.port_zip
+            | cls.vip_zip
             | cls.tied
             | cls.dup_vat_1
             | cls.dup_vat_2
@@ -76,6 +86,7 @@ class QualityCommon(TerritoryCommon):
             {"name": "Nowhere lead", "partner_id": cls.nowhere.id}
         )
         assert not cls.lead_none.territory_id and cls.lead_ok.territory_id
+        assert cls.vip_zip.territory_id == cls.key_accounts
         cls.all_orders = cls.order_none | cancelled | cls.order_ok
         cls.all_leads = cls.lead_none | won | cls.lead_ok | cls.lead_of_nowhere
         Partner.flush_model()
@@ -100,21 +111,25 @@ class TestDataQuality(QualityCommon):
     def test_customers_without_territory(self):
         issues = self._issues("customer_no_territory")
         # not the vendor (no customer), nor Tied Co (in South)
-        self.assertEqual(issues.partner_id, self.nowhere)
+        self.assertEqual(issues.partner_id, self.nowhere | self.lost_zip)
         self.assertFalse(issues.territory_id)
 
     def test_customers_without_state(self):
         issues = self._issues("customer_no_state")
-        self.assertEqual(issues.partner_id, self.nowhere)
+        self.assertEqual(issues.partner_id, self.nowhere | self.lost_zip)
 
     def test_zip_codes_no_rule_covers(self):
         issues = self._issues("customer_zip_uncovered")
-        # 150000 is in North City's range, 21-500 starts with Port's 21,
-        # 20 300 and 20100 too; 870000 and North Trading's 150001 (in range)...
-        self.assertEqual(issues.partner_id, self.far_zip)
-        self.assertEqual(issues.detail, "870000")
-        self.assertEqual(issues.territory_id, self.north)
-        action = issues.action_open_rules()
+        # 150000 and 150001 are in North City's range, 21-500 starts with Port's
+        # 21, 20 300 and 20100 with 20; 870000 is in no range nor prefix, and
+        # North, its territory, is divided by zip codes (North City); VIP Zip
+        # Co's 870001 neither, but Key Accounts has no zip rules; Lost Zip Co
+        # has no territory and its 870002 is in no range nor prefix
+        self.assertEqual(issues.partner_id, self.far_zip | self.lost_zip)
+        far = issues.filtered(lambda i: i.partner_id == self.far_zip)
+        self.assertEqual(far.detail, "870000")
+        self.assertEqual(far.territory_id, self.north)
+        action = far.action_open_rules()
         rules = self.env["sales.territory.rule"].search(action["domain"])
         self.assertIn(self.rule_north_city, rules)
         self.assertIn(self.rule_port, rules)
@@ -214,7 +229,10 @@ class TestDataQuality(QualityCommon):
         issues = self._issues("customer_no_territory")
         issues.action_fix()
         self.assertEqual(self.nowhere.territory_id, self.north)
-        self.assertFalse(self._issues("customer_no_territory"))
+        self.assertFalse(self.lost_zip.territory_id, "no rule matches it")
+        self.assertEqual(
+            self._issues("customer_no_territory").partner_id, self.lost_zip
+        )
         # its order and its lead then take its territory
         self._issues("order_no_territory").action_fix()
         self.assertEqual(self.order_none.territory_id, self.north)
