@@ -5,12 +5,17 @@ from odoo.tests import HttpCase, tagged
 
 # Shared with static/tests/tours/sales_territory_balance_tour.js
 REALIGNMENT_NAME = "Tour Balance Realignment"
+# Shared with static/tests/tours/sales_territory_quality_tour.js
+DUPLICATE_VAT = "TOURDUP123"
 
 
 @tagged("post_install", "-at_install")
 class TestUiBalance(HttpCase):
     """A consultant opens a realignment, previews it and reads, in its Balance
-    tab, what the moves do to the customers and revenue of each territory.
+    tab, what the moves do to the customers and revenue of each territory; an
+    administrator opens the data-quality overview from the reporting menu, then
+    the likely duplicates and Odoo's merge wizard on them, then the territory
+    balance, where East and West are 48.1 % above and below their mean.
 
     Tour Bal Region
     ├── Tour Bal East: E1 (zip 777100, 1,500), E2 (zip 555000, 500)
@@ -73,6 +78,22 @@ class TestUiBalance(HttpCase):
         cls.env["sales.territory.rule"].create(
             {"territory_id": cls.west.id, "zip_from": "777000", "zip_to": "777999"}
         )
+        # likely duplicates for the data-quality tour, in a territory of their own
+        dup_territory = Territory.create({"name": "Tour Dup", "code": "TOUR-DUP"})
+        cls.duplicates = cls.env["res.partner"].create(
+            [
+                {
+                    "name": name,
+                    "is_company": True,
+                    "vat": vat,
+                    "territory_id": dup_territory.id,
+                }
+                for name, vat in (
+                    ("Tour Dup One", DUPLICATE_VAT),
+                    ("Tour Dup Two", "tourdup-123"),
+                )
+            ]
+        )
         cls.realignment = cls.env["sales.territory.realignment"].create(
             {
                 "name": REALIGNMENT_NAME,
@@ -116,3 +137,27 @@ class TestUiBalance(HttpCase):
         self.assertEqual(self.realignment.revenue_cv_after, 63.0)
         # nothing was applied
         self.assertEqual(self.e1.territory_id, self.east)
+
+    def test_data_quality_tour(self):
+        Issue = self.env["sales.territory.quality.issue"]
+        [group] = Issue.search(
+            [("category", "=", "duplicate"), ("partner_id", "in", self.duplicates.ids)]
+        )
+        self.assertEqual(group.detail, DUPLICATE_VAT)
+        self.assertEqual(group.duplicate_partner_ids, self.duplicates)
+        card = self.env["sales.territory.quality"].search(
+            [("category", "=", "duplicate"), ("company_id", "=", self.env.company.id)]
+        )
+        self.assertEqual(
+            card.issue_count,
+            Issue.search_count(
+                [
+                    ("category", "=", "duplicate"),
+                    ("company_id", "=", card.company_id.id),
+                ]
+            ),
+        )
+
+        self.start_tour("/odoo", "sales_territory_quality_tour", login="admin")
+
+        self.assertEqual(len(self.duplicates.exists()), 2, "nothing was merged")
