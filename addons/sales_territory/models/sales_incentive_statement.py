@@ -35,6 +35,7 @@ class SalesIncentiveStatement(models.Model):
 
     plan_id = fields.Many2one(
         "sales.incentive.plan",
+        string="Incentive Plan",
         required=True,
         index=True,
         ondelete="cascade",

@@ -428,7 +428,7 @@ class TestIncentiveExport(IncentiveCommon):
             [
                 "Login",
                 "Person",
-                "Plan",
+                "Incentive Plan",
                 "Period",
                 "Start",
                 "End",

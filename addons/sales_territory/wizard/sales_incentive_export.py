@@ -52,7 +52,7 @@ class SalesIncentiveExport(models.TransientModel):
         return [
             (self.env._("Login"), lambda s: s.user_id.login),
             (self.env._("Person"), lambda s: s.user_id.name),
-            (self.env._("Plan"), lambda s: s.plan_id.name),
+            (self.env._("Incentive Plan"), lambda s: s.plan_id.name),
             (self.env._("Period"), lambda s: s.period),
             (self.env._("Start"), lambda s: s.date_from),
             (self.env._("End"), lambda s: s.date_to),
