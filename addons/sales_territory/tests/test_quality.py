@@ -1,4 +1,5 @@
 from odoo import Command
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from .common import TerritoryCommon
@@ -260,3 +261,11 @@ class TestDataQuality(QualityCommon):
             .with_context(allowed_company_ids=other.ids)
             .search([("order_id", "=", self.order_none.id)])
         )
+
+    def test_access(self):
+        """Territory administrators (and sales administrators) only."""
+        for model in ("sales.territory.quality", "sales.territory.quality.issue"):
+            self.assertTrue(self.env[model].with_user(self.user_admin).search_count([]))
+            for user in (self.user_north_manager, self.user_north_rep):
+                with self.assertRaises(AccessError):
+                    self.env[model].with_user(user).search([])
