@@ -5,3 +5,4 @@ from . import test_performance
 from . import test_rebate
 from . import test_sellout
 from . import test_tier
+from . import test_ui
