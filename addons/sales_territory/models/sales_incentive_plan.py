@@ -425,7 +425,7 @@ class SalesIncentivePlan(models.Model):
             "sales_territory.sales_incentive_statement_action"
         )
         action["domain"] = [("plan_id", "in", self.ids)]
-        action["context"] = {"search_default_group_period": 1}
+        action["context"] = {}
         return action
 
     # ------------------------------------------------------------ statements
@@ -617,10 +617,8 @@ class SalesIncentivePlan(models.Model):
         Statement.union(*existing.values()).filtered(
             lambda s: s.state == "draft"
         ).unlink()
-        missing = participants.filtered(
-            lambda u: not any(person == u for person, _start in totals)
-        )
-        return written, missing
+        paid = {person.id for person, _start in totals}
+        return written, participants.filtered(lambda u: u.id not in paid)
 
     def _covered_territories(self, users):
         """{user: territories where the user is a salesperson or the manager}:

@@ -7,7 +7,7 @@ import openpyxl
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .test_targets import TargetCommon
 
@@ -187,6 +187,30 @@ class TestIncentiveCurve(IncentiveCommon):
         self.assertEqual(preview.count("<tr>"), 10)
         self.assertIn(row(90, 65), preview)
         self.assertIn(row(75, 50), preview)  # 25 + 40 x 25 / 40
+
+    def test_plan_form(self):
+        with Form(self.env["sales.incentive.plan"]) as form:
+            form.name = "Form Plan"
+            form.participant_rule = "territory_managers"
+            self.assertEqual(form.role, "territory_manager")
+            form.participant_rule = "teams"
+            self.assertEqual(form.role, "salesperson")
+            form.team_ids.add(self.team_north)
+            form.base_amount = 500
+            for start, payout, mode in LEVELS:
+                with form.level_ids.new() as level:
+                    level.achievement_from = start
+                    level.payout = payout
+                    level.mode = mode
+            self.assertIn("62.5 %", form.curve_preview)
+        plan = form.record
+        self.assertEqual(plan._curve_points(), list(LEVELS))
+        self.assertEqual(plan.state, "draft")
+        with self.assertRaisesRegex(UserError, "no participant"):
+            plan.action_activate()  # the North team has no members
+        self.team_north.member_ids = self.user_north_rep
+        plan.action_activate()
+        self.assertEqual(plan._participants(), self.user_north_rep)
 
     def test_levels_that_overlap_or_go_backwards(self):
         plan = self.plan
