@@ -611,7 +611,8 @@ class SalesIncentivePlan(models.Model):
                 )
                 to_create.append(vals)
             elif statement.state == "draft":
-                statement.write(vals)
+                if statement._differs_from(vals):
+                    statement.write(vals)
                 written |= statement
         written |= Statement.create(to_create)
         Statement.union(*existing.values()).filtered(

@@ -190,6 +190,26 @@ class SalesIncentiveStatement(models.Model):
                 statement.currency_id.round(amount) if statement.currency_id else amount
             )
 
+    def _differs_from(self, vals):
+        """Whether writing ``vals`` (figures, team, and Command.set of the
+        many2many) would change the statement: a recomputation writes only the
+        statements whose figures moved."""
+        self.ensure_one()
+        for name, value in vals.items():
+            field = self._fields[name]
+            if field.type == "many2many":
+                if set(self[name].ids) != set(value[0][2]):
+                    return True
+            elif field.type == "many2one":
+                if self[name].id != (value or False):
+                    return True
+            elif field.type in ("float", "monetary"):
+                if round(self[name] - value, 6):
+                    return True
+            elif self[name] != value:
+                return True
+        return False
+
     # ------------------------------------------------------------ CRUD
     def write(self, vals):
         if FROZEN_FIELDS & vals.keys():

@@ -2,6 +2,7 @@ import base64
 import csv
 import io
 from datetime import date, datetime
+from unittest.mock import patch
 
 import openpyxl
 
@@ -342,9 +343,20 @@ class TestIncentiveStatements(IncentiveCommon):
             self._statement(self.plan, rep_n, 2),
         )
         jan.action_approve()
+        # nothing changed: nothing written
+        Statement = type(self.env["sales.incentive.statement"])
+        with patch.object(
+            Statement, "write", autospec=True, side_effect=Statement.write
+        ) as write:
+            self.plan._compute_statements()
+        write.assert_not_called()
         self._sale(self.cust_city, datetime(2025, 1, 20, 10), qty=2, user_id=rep_n.id)
         self._sale(self.cust_city, datetime(2025, 2, 20, 10), qty=3, user_id=rep_n.id)
-        self.plan._compute_statements()
+        with patch.object(
+            Statement, "write", autospec=True, side_effect=Statement.write
+        ) as write:
+            self.plan._compute_statements()
+        self.assertEqual(write.call_count, 1)  # February's
         self.assertEqual(jan.actual_value, 800.0)
         self.assertEqual(jan.payout_amount, 700.0)
         # 1000 / 1000 = 100 %
