@@ -277,7 +277,7 @@ class CrmLead(models.Model):
         """The partner declines: history, then the next candidate."""
         reason = (reason or "").strip()
         if not reason:
-            raise UserError(self.env._("Tell us why you decline the lead."))
+            raise UserError(self.env._("Give the reason why the lead is declined."))
         self._check_forward_access()
         for lead in self:
             if lead.forward_state not in ("forwarded", "accepted"):
@@ -317,25 +317,29 @@ class CrmLead(models.Model):
     def action_forward_update(self, values):
         """A partner's portal update of a lead forwarded to it."""
         self._check_forward_access()
-        forbidden = set(values) - PORTAL_FIELDS
-        if forbidden:
-            raise AccessError(
-                self.env._(
-                    "You may not change %(fields)s of this lead.",
-                    fields=", ".join(sorted(forbidden)),
-                )
-            )
+        self._check_portal_fields(values)
         self.sudo().write(values)
         return True
 
-    def write(self, vals):
-        if not self.env.su and self.env.user.share and set(vals) - PORTAL_FIELDS:
+    def _check_portal_fields(self, values):
+        forbidden = set(values) - PORTAL_FIELDS
+        if forbidden:
+            labels = [
+                self._fields[name]._description_string(self.env)
+                if name in self._fields
+                else name
+                for name in sorted(forbidden)
+            ]
             raise AccessError(
                 self.env._(
                     "You may not change %(fields)s of this lead.",
-                    fields=", ".join(sorted(set(vals) - PORTAL_FIELDS)),
+                    fields=", ".join(labels),
                 )
             )
+
+    def write(self, vals):
+        if not self.env.su and self.env.user.share:
+            self._check_portal_fields(vals)
         return super().write(vals)
 
     def _prepare_opportunity_quotation_context(self):

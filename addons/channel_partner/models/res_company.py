@@ -27,7 +27,7 @@ class ResCompany(models.Model):
         "of its invoices of the last twelve months were paid on time.",
     )
     tier_demotion_grace = fields.Float(
-        string="Target Achievement Sparing Demotion (%)",
+        string="Demotion Grace: Target Achievement (%)",
         default=100.0,
         help="A partner whose revenue fell below its tier's threshold is not "
         "proposed for demotion while it reaches this share of its targets.",

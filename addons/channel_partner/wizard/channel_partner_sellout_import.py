@@ -228,7 +228,7 @@ class ChannelPartnerSelloutImport(models.TransientModel):
                     customer_id=customer.id if customer else False, amount=amount
                 )
             if line_errors:
-                errors.append((number, "; ".join(line_errors)))
+                errors.extend((number, error) for error in line_errors)
             else:
                 values.append(vals)
         return values, errors

@@ -23,7 +23,7 @@ class ResCompany(models.Model):
     )
     channel_block_mode = fields.Selection(
         [("warn", "Warn"), ("block", "Block")],
-        string="Blocked Channels",
+        string="Action on Blocked Channels",
         default="block",
         required=True,
         help="What happens when a quotation is confirmed in a channel that is "

@@ -116,18 +116,25 @@ class SaleOrder(models.Model):
 
     def _blocked_message(self, row):
         self.ensure_one()
-        inherited = row.territory_id != self.territory_id
+        values = {
+            "channel": self.channel_id.display_name,
+            "territory": self.territory_id.display_name,
+            "origin": row.territory_id.display_name,
+            "order": self.name,
+        }
+        if row.territory_id != self.territory_id:
+            return self.env._(
+                "Channel %(channel)s is blocked in territory %(territory)s (policy "
+                "inherited from %(origin)s): %(order)s cannot be sold through it. "
+                "Choose another channel, or change the policy in Sales > "
+                "Configuration > Channels > Territory x Channel Matrix.",
+                **values,
+            )
         return self.env._(
-            "Channel %(channel)s is blocked in territory %(territory)s%(origin)s: "
-            "%(order)s cannot be sold through it. Choose another channel, or change "
-            "the policy in Sales > Configuration > Channels > Territory x Channel "
-            "Matrix.",
-            channel=self.channel_id.display_name,
-            territory=self.territory_id.display_name,
-            origin=self.env._(" (rule of %s)", row.territory_id.display_name)
-            if inherited
-            else "",
-            order=self.name,
+            "Channel %(channel)s is blocked in territory %(territory)s: %(order)s "
+            "cannot be sold through it. Choose another channel, or change the policy "
+            "in Sales > Configuration > Channels > Territory x Channel Matrix.",
+            **values,
         )
 
     def _confirmation_error_message(self):

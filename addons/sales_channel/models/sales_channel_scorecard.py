@@ -60,7 +60,7 @@ class SalesChannelScorecard(models.Model):
         string="Refund Rate (%)",
         readonly=True,
         aggregator="avg",
-        help="Credit notes against invoices of the month.",
+        help="Credit notes of the month as a share of the month's invoices (untaxed).",
     )
     leads_won = fields.Integer(readonly=True)
     leads_lost = fields.Integer(readonly=True)

@@ -101,7 +101,7 @@ class TestMatrix(ChannelCommon):
         message = str(catcher.exception)
         self.assertIn(self.direct.display_name, message)
         self.assertIn(self.north_city.display_name, message)
-        self.assertIn(f"rule of {rule.territory_id.display_name}", message)
+        self.assertIn(f"inherited from {rule.territory_id.display_name}", message)
         self.assertEqual(order.state, "draft")
         # allowed where the territory overrides it
         self._policy(self.north_city, self.direct, "allowed")

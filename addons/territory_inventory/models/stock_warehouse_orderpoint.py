@@ -5,11 +5,11 @@ class StockWarehouseOrderpoint(models.Model):
     _inherit = "stock.warehouse.orderpoint"
 
     territory_locked = fields.Boolean(
-        string="Locked",
+        string="Locked for Territory Planning",
         help="Never changed by the territory replenishment planning.",
     )
     planned_by_territory = fields.Boolean(
-        string="Planned",
+        string="Planned by Territory",
         readonly=True,
         help="Minimum and maximum set by the territory replenishment planning.",
     )
