@@ -55,6 +55,7 @@
     "demo": [
         "demo/sales_territory_demo.xml",
         "demo/sales_target_demo.xml",
+        "demo/customer_segment_demo.xml",
         "demo/sales_incentive_demo.xml",
     ],
     "assets": {

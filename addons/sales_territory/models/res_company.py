@@ -51,6 +51,14 @@ class ResCompany(models.Model):
         "is New (unless Lapsed). Not longer than the RFM window.",
     )
 
+    segment_date = fields.Date(
+        string="Customer Segments Computed On",
+        readonly=True,
+        copy=False,
+        help="The day (in the company's time zone) of the last computation of "
+        "the customer segments.",
+    )
+
     @api.constrains("segment_window_days", "segment_new_days")
     def _check_segment_days(self):
         for company in self:

@@ -27,12 +27,14 @@ the customers of the company with orders in the RFM window: 1 + 5 x (rank - 1) /
 from the lowest value and equal values share the lowest rank."""
 
 # the columns written by the computation (plain fields: no recomputation, so
-# that installing on many customers only adds empty columns)
+# that installing on many customers only adds empty columns). The recency in
+# days is not stored: it changes every day for every customer, and the nightly
+# job would rewrite every row; stored dates change only when orders do.
 SEGMENT_FIELDS = [
     "customer_segment",
     "rfm_company_id",
-    "rfm_date",
-    "rfm_recency_days",
+    "rfm_first_order_date",
+    "rfm_last_order_date",
     "rfm_frequency",
     "rfm_monetary",
     "rfm_recency_score",
@@ -64,16 +66,28 @@ class ResPartner(models.Model):
         related="rfm_company_id.currency_id", string="Segment Currency"
     )
     rfm_date = fields.Date(
+        related="rfm_company_id.segment_date",
         string="Segment As Of",
+        help="The day the segments were last computed (in the company's time zone).",
+    )
+    rfm_first_order_date = fields.Date(
+        string="First Order",
         readonly=True,
         copy=False,
-        help="The day the segment was computed (in the company's time zone).",
+        help="Day of the customer's first confirmed order.",
+    )
+    rfm_last_order_date = fields.Date(
+        string="Last Order",
+        readonly=True,
+        copy=False,
+        help="Day of the customer's last confirmed order (up to the day of "
+        "computation).",
     )
     rfm_recency_days = fields.Integer(
         string="Recency (days)",
-        readonly=True,
-        copy=False,
-        help="Days from the last confirmed order to the day of computation.",
+        compute="_compute_rfm_recency_days",
+        help="Days from the last confirmed order to the day the segments were "
+        "computed.",
     )
     rfm_frequency = fields.Integer(
         string="Frequency (orders)",
@@ -99,24 +113,36 @@ class ResPartner(models.Model):
         string="Monetary Score", readonly=True, copy=False, help=SCORE_HELP
     )
 
+    @api.depends("rfm_last_order_date", "rfm_company_id.segment_date")
+    def _compute_rfm_recency_days(self):
+        for partner in self:
+            day, last = partner.rfm_company_id.segment_date, partner.rfm_last_order_date
+            partner.rfm_recency_days = (day - last).days if day and last else 0
+
     # ------------------------------------------------------------ computation
     @api.model
-    def _customer_segments_sql(self, date=None):
-        """Rows ``partner_id, company_id, today, recency_days, frequency,
-        monetary, recency_score, frequency_score, monetary_score, segment`` of
-        every commercial entity with a confirmed order, from the facts of the
-        cockpit (one row per confirmed order, amounts in company currency).
+    def _segment_today_sql(self, date=None):
+        """The day of computation of a company (alias c, its partner cp):
+        ``date``, else today in the time zone of the company's address."""
+        return SQL(
+            "COALESCE(%s::date, (now() AT TIME ZONE COALESCE(cp.tz, 'UTC'))::date)",
+            date,
+        )
 
-        ``date``: the day of computation (default: today in the time zone of
-        each company's address)."""
-        Report = self.env["sales.performance.report"]
+    @api.model
+    def _customer_rfm_sql(self, date=None):
+        """Per commercial entity with a confirmed order up to the day of
+        computation: ``partner_id, company_id, today, new_since, first_date,
+        last_date, frequency, monetary``, from the facts of the cockpit (one
+        row per confirmed order, day in the company's time zone, amount in
+        company currency). A customer of several companies counts in one: that
+        of its territory, else its own, else the one it bought from last."""
         return SQL(
             """
 WITH settings AS (
     SELECT c.id AS company_id, c.segment_window_days AS window_days,
            c.segment_new_days AS new_days, cur.decimal_places,
-           COALESCE(%(date)s::date,
-                    (now() AT TIME ZONE COALESCE(cp.tz, 'UTC'))::date) AS today
+           %(today)s AS today
       FROM res_company c
       JOIN res_partner cp ON cp.id = c.partner_id
       JOIN res_currency cur ON cur.id = c.currency_id
@@ -131,32 +157,34 @@ customers AS (
       FROM (%(facts)s) f
       JOIN settings st ON st.company_id = f.company_id
      WHERE f.source = 'order' AND f.date <= st.today
-     GROUP BY f.company_id, f.partner_id, st.today, st.decimal_places
-),
-chosen AS (
-    SELECT DISTINCT ON (cu.partner_id) cu.*
-      FROM customers cu
-      JOIN res_partner p ON p.id = cu.partner_id
-      LEFT JOIN sales_territory t ON t.id = p.territory_id
-     ORDER BY cu.partner_id,
-              (cu.company_id = COALESCE(t.company_id, p.company_id)) IS TRUE DESC,
-              cu.last_date DESC, cu.company_id
-),
-scored AS (
-    SELECT ch.partner_id, ch.company_id, st.today, ch.first_date,
-           st.today - st.new_days AS new_since,
-           st.today - ch.last_date AS recency_days, ch.frequency, ch.monetary,
-           CASE WHEN ch.frequency > 0 THEN %(score_r)s END AS recency_score,
-           CASE WHEN ch.frequency > 0 THEN %(score_f)s END AS frequency_score,
-           CASE WHEN ch.frequency > 0 THEN %(score_m)s END AS monetary_score
-      FROM chosen ch
-      JOIN settings st ON st.company_id = ch.company_id
-    WINDOW w AS (PARTITION BY ch.company_id, ch.frequency > 0),
-           by_r AS (w ORDER BY ch.last_date),
-           by_f AS (w ORDER BY ch.frequency),
-           by_m AS (w ORDER BY ch.monetary)
+     GROUP BY f.company_id, f.partner_id, st.decimal_places
 )
-SELECT s.partner_id, s.company_id, s.today, s.recency_days, s.frequency,
+SELECT DISTINCT ON (cu.partner_id)
+       cu.partner_id, cu.company_id, st.today, st.today - st.new_days AS new_since,
+       cu.first_date, cu.last_date, cu.frequency, cu.monetary
+  FROM customers cu
+  JOIN settings st ON st.company_id = cu.company_id
+  JOIN res_partner p ON p.id = cu.partner_id
+  LEFT JOIN sales_territory t ON t.id = p.territory_id
+ ORDER BY cu.partner_id,
+          (cu.company_id = COALESCE(t.company_id, p.company_id)) IS TRUE DESC,
+          cu.last_date DESC, cu.company_id""",
+            today=self._segment_today_sql(date),
+            facts=self.env["sales.performance.report"]._facts_sql(new_customers=False),
+        )
+
+    @api.model
+    def _customer_segments_sql(self, customers):
+        """Scores and segment of the rows of ``customers`` (SQL of a table or
+        a subquery of :meth:`_customer_rfm_sql`): ``partner_id, company_id,
+        first_date, last_date, frequency, monetary, recency_score,
+        frequency_score, monetary_score, segment``.
+
+        Only the customers with an order in the window are scored, per
+        company. The rules of the segments are those of ``SEGMENT_HELP``."""
+        return SQL(
+            """
+SELECT s.partner_id, s.company_id, s.first_date, s.last_date, s.frequency,
        s.monetary, s.recency_score, s.frequency_score, s.monetary_score,
        CASE
            WHEN s.frequency = 0 THEN 'lapsed'
@@ -168,9 +196,18 @@ SELECT s.partner_id, s.company_id, s.today, s.recency_days, s.frequency,
                 AND (s.frequency_score >= 3 OR s.monetary_score >= 3) THEN 'at_risk'
            ELSE 'occasional'
        END AS segment
-  FROM scored s""",
-            date=date,
-            facts=Report._facts_sql(new_customers=False),
+  FROM (
+    SELECT cu.*,
+           CASE WHEN cu.frequency > 0 THEN %(score_r)s END AS recency_score,
+           CASE WHEN cu.frequency > 0 THEN %(score_f)s END AS frequency_score,
+           CASE WHEN cu.frequency > 0 THEN %(score_m)s END AS monetary_score
+      FROM %(customers)s cu
+    WINDOW w AS (PARTITION BY cu.company_id, cu.frequency > 0),
+           by_r AS (w ORDER BY cu.last_date),
+           by_f AS (w ORDER BY cu.frequency),
+           by_m AS (w ORDER BY cu.monetary)
+  ) s""",
+            customers=customers,
             score_r=self._segment_score_sql("by_r"),
             score_f=self._segment_score_sql("by_f"),
             score_m=self._segment_score_sql("by_m"),
@@ -188,26 +225,41 @@ SELECT s.partner_id, s.company_id, s.today, s.recency_days, s.frequency,
 
     @api.model
     def _compute_customer_segments(self, date=None):
-        """Recency, frequency, monetary value, scores and segment of every
-        customer, in one UPDATE over all customers; customers that no longer
-        have a confirmed order lose their segment. Written in SQL without
+        """First and last order, frequency, monetary value, scores and segment
+        of every customer, set-based: the figures of all customers go into an
+        analysed temporary table (one pass over the orders), then one UPDATE
+        writes the customers whose figures changed (most nights: those who
+        ordered, whose orders left the window or whose score moved) and clears
+        those without a confirmed order any more. Written in SQL without
         touching ``write_date`` (the hourly territory assignment picks the
         customers changed since its last run by it). Returns the number of
-        customers changed."""
+        customers written.
+
+        ``date``: the day of computation (default: today in the time zone of
+        each company's address)."""
         self.env.flush_all()
+        cr = self.env.cr
+        cr.execute(SQL("SET LOCAL jit = off"))
+        cr.execute(SQL("DROP TABLE IF EXISTS sales_customer_rfm"))
+        cr.execute(
+            SQL(
+                "CREATE TEMPORARY TABLE sales_customer_rfm ON COMMIT DROP AS %s",
+                self._customer_rfm_sql(date),
+            )
+        )
+        cr.execute(SQL("ANALYZE sales_customer_rfm"))
         columns = [
             ("customer_segment", "segment"),
             ("rfm_company_id", "company_id"),
-            ("rfm_date", "today"),
-            ("rfm_recency_days", "recency_days"),
+            ("rfm_first_order_date", "first_date"),
+            ("rfm_last_order_date", "last_date"),
             ("rfm_frequency", "frequency"),
             ("rfm_monetary", "monetary"),
             ("rfm_recency_score", "recency_score"),
             ("rfm_frequency_score", "frequency_score"),
             ("rfm_monetary_score", "monetary_score"),
         ]
-        self.env.cr.execute(SQL("SET LOCAL jit = off"))
-        self.env.cr.execute(
+        cr.execute(
             SQL(
                 """
 WITH computed AS (%(segments)s),
@@ -217,12 +269,12 @@ changes AS (
     SELECT p.id, %(nulls)s
       FROM res_partner p
      WHERE p.customer_segment IS NOT NULL
-       AND NOT EXISTS (SELECT 1 FROM computed c WHERE c.partner_id = p.id)
+       AND NOT EXISTS (SELECT 1 FROM sales_customer_rfm c WHERE c.partner_id = p.id)
 )
 UPDATE res_partner p SET %(assign)s
   FROM changes s
  WHERE p.id = s.partner_id AND (%(old)s) IS DISTINCT FROM (%(new)s)""",
-                segments=self._customer_segments_sql(date),
+                segments=self._customer_segments_sql(SQL("sales_customer_rfm")),
                 values=SQL(", ").join(
                     SQL("c.%s", SQL.identifier(source)) for _col, source in columns
                 ),
@@ -239,8 +291,16 @@ UPDATE res_partner p SET %(assign)s
                 ),
             )
         )
-        changed = self.env.cr.rowcount
-        self.invalidate_model(SEGMENT_FIELDS)
+        changed = cr.rowcount
+        cr.execute(
+            SQL(
+                """UPDATE res_company c SET segment_date = %s
+                     FROM res_partner cp WHERE cp.id = c.partner_id""",
+                self._segment_today_sql(date),
+            )
+        )
+        self.env["res.company"].invalidate_model(["segment_date"])
+        self.invalidate_model([*SEGMENT_FIELDS, "rfm_date", "rfm_recency_days"])
         return changed
 
     @api.model

@@ -17,8 +17,8 @@ class SalesCustomerSegmentReport(models.Model):
         "res.partner": [
             "customer_segment",
             "rfm_company_id",
-            "rfm_date",
-            "rfm_recency_days",
+            "rfm_first_order_date",
+            "rfm_last_order_date",
             "rfm_frequency",
             "rfm_monetary",
             "rfm_recency_score",
@@ -27,6 +27,7 @@ class SalesCustomerSegmentReport(models.Model):
             "territory_id",
             "user_id",
         ],
+        "res.company": ["segment_date"],
         "sales.territory": ["region_id"],
     }
 
@@ -40,6 +41,8 @@ class SalesCustomerSegmentReport(models.Model):
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
     segment = fields.Selection(SEGMENTS, readonly=True, help=SEGMENT_HELP)
     date = fields.Date(string="As Of", readonly=True)
+    first_order_date = fields.Date(string="First Order", readonly=True)
+    last_order_date = fields.Date(string="Last Order", readonly=True)
     recency_days = fields.Integer(
         string="Recency (days)",
         aggregator="avg",
@@ -70,13 +73,16 @@ class SalesCustomerSegmentReport(models.Model):
             """
 SELECT p.id, p.id AS partner_id, p.rfm_company_id AS company_id, p.territory_id,
        t.region_id, p.user_id, p.customer_segment AS segment,
-       p.rfm_date AS date, p.rfm_recency_days AS recency_days,
+       c.segment_date AS date, p.rfm_first_order_date AS first_order_date,
+       p.rfm_last_order_date AS last_order_date,
+       c.segment_date - p.rfm_last_order_date AS recency_days,
        p.rfm_frequency AS frequency,
        p.rfm_monetary * account_currency_table.rate AS monetary,
        p.rfm_recency_score AS recency_score,
        p.rfm_frequency_score AS frequency_score,
        p.rfm_monetary_score AS monetary_score, 1 AS customer_count
   FROM res_partner p
+  JOIN res_company c ON c.id = p.rfm_company_id
   LEFT JOIN sales_territory t ON t.id = p.territory_id
   JOIN %(currency_table)s ON account_currency_table.company_id = p.rfm_company_id
  WHERE p.customer_segment IS NOT NULL""",

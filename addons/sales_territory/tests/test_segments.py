@@ -166,8 +166,44 @@ class TestCustomerSegments(SegmentCommon):
         self.customers.invalidate_recordset(["write_date"])
         self.assertEqual({p: p.write_date for p in self.customers}, write_dates)
 
+        days = timedelta
+        self.assertRecordValues(
+            self.alpha | self.foxtrot,
+            [
+                {
+                    "rfm_first_order_date": D - days(300),
+                    "rfm_last_order_date": D - days(5),
+                },
+                {
+                    "rfm_first_order_date": D - days(150),
+                    "rfm_last_order_date": D - days(150),
+                },
+            ],
+        )
+        self.assertEqual(self.company.segment_date, D)
+
         # a second computation on the same day changes nothing
         self.assertEqual(Partner._compute_customer_segments(date=D), 0)
+        # the next day only the customers whose figures move are written: Golf's
+        # order of D-99 leaves the window (frequency 1, monetary 700, frequency
+        # score 1, tied with Delta and Echo) and Charlie's two orders now rank
+        # 4th (score 4); recencies are one day older without a write
+        self.assertEqual(Partner._compute_customer_segments(date=D + days(1)), 2)
+        self.assertRecordValues(
+            self.alpha | self.charlie | self.golf,
+            [
+                {"rfm_recency_days": 6, "rfm_frequency": 4, "rfm_monetary": 1400},
+                {"rfm_recency_days": 81, "rfm_frequency": 2, "rfm_monetary": 500},
+                {"rfm_recency_days": 99, "rfm_frequency": 1, "rfm_monetary": 700},
+            ],
+        )
+        self.assertEqual(
+            [
+                (p.rfm_frequency_score, p.rfm_monetary_score, p.customer_segment)
+                for p in self.alpha | self.charlie | self.golf
+            ],
+            [(5, 5, "champions"), (4, 4, "at_risk"), (1, 5, "at_risk")],
+        )
 
         # Delta's only order cancelled: Delta has no segment any more; Echo's
         # quotation confirmed on D-1 makes it the most recent buyer
