@@ -3,6 +3,7 @@
 
     python3 bench/run.py territory_assign --scale 100000 [--db tcm_bench] [--keep]
     python3 bench/run.py targets --scale 1000000 [--db tcm_bench_targets] [--keep]
+    python3 bench/run.py segments --scale 1000000 [--db tcm_bench_segments] [--keep]
     python3 bench/run.py channel_scorecard --scale 1000000 [--db tcm_bench_channels]
 
 Each line is ``{"name", "scale", "seconds", "baseline", "baseline_seconds",
@@ -251,10 +252,32 @@ def channel_scorecard(args):
     )
 
 
+def segments(args):
+    import segments as bench
+
+    def generate_data(env, scale, vacuum):
+        phases = bench.generate_data(env, scale)
+        env.cr.commit()
+        _timed_vacuum(vacuum, bench.VACUUM_TABLES, phases)
+        return phases
+
+    def measure(env, args, vacuum):
+        return bench.run(env, args.scale, vacuum, args.explain)
+
+    return run_benchmark(
+        args,
+        generate_data,
+        measure,
+        "the product's segments differ from the hand-written SQL "
+        "(see the MISMATCH lines)",
+    )
+
+
 # name: (function, default scale, default database)
 BENCHMARKS = {
     "territory_assign": (territory_assign, 100_000, "tcm_bench"),
     "targets": (targets, 1_000_000, "tcm_bench_targets"),
+    "segments": (segments, 1_000_000, "tcm_bench_segments"),
     "channel_scorecard": (channel_scorecard, 1_000_000, "tcm_bench_channels"),
 }
 
