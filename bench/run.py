@@ -5,6 +5,7 @@
     python3 bench/run.py targets --scale 1000000 [--db tcm_bench_targets] [--keep]
     python3 bench/run.py segments --scale 1000000 [--db tcm_bench_segments] [--keep]
     python3 bench/run.py channel_scorecard --scale 1000000 [--db tcm_bench_channels]
+    python3 bench/run.py partner_rebates --scale 1000000 [--db tcm_bench_partners]
 
 Each line is ``{"name", "scale", "seconds", "baseline", "baseline_seconds",
 "ratio"}`` with ``ratio = seconds / baseline_seconds``, both measured in the
@@ -13,6 +14,7 @@ same run. Progress and phase timings go to stderr. See bench/README.md.
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -27,6 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CONF = ROOT / "odoo.conf"
 ODOO_ADDONS = Path(odoo.__file__).resolve().parent / "addons"
 ADDONS_PATH = f"{ROOT / 'addons'},{ODOO_ADDONS}"
+# another folder of the project's addons (e.g. a clean export of some of them)
+ADDONS_PATH_VARIABLE = "BENCH_ADDONS_PATH"
 MODULE = "sales_territory"
 
 
@@ -252,6 +256,28 @@ def channel_scorecard(args):
     )
 
 
+def partner_rebates(args):
+    import partner_rebates as bench
+
+    def generate_data(env, scale, vacuum):
+        phases = bench.generate_data(env, scale)
+        env.cr.commit()
+        _timed_vacuum(vacuum, bench.VACUUM_TABLES, phases)
+        return phases
+
+    def measure(env, args, vacuum):
+        return bench.run(env, args.scale, args.explain)
+
+    return run_benchmark(
+        args,
+        generate_data,
+        measure,
+        "checks of the settlements or of the tier proposals failed "
+        "(see the MISMATCH lines)",
+        modules=("sales_territory", "sales_channel", "channel_partner"),
+    )
+
+
 def segments(args):
     import segments as bench
 
@@ -279,6 +305,7 @@ BENCHMARKS = {
     "targets": (targets, 1_000_000, "tcm_bench_targets"),
     "segments": (segments, 1_000_000, "tcm_bench_segments"),
     "channel_scorecard": (channel_scorecard, 1_000_000, "tcm_bench_channels"),
+    "partner_rebates": (partner_rebates, 1_000_000, "tcm_bench_partners"),
 }
 
 
@@ -312,7 +339,17 @@ def main():
         action="store_true",
         help="print the slow queries and their EXPLAIN ANALYZE on stderr",
     )
+    parser.add_argument(
+        "--addons-path",
+        default=os.environ.get(ADDONS_PATH_VARIABLE),
+        help="folder of the project's addons to load instead of the checkout's "
+        f"addons/ (default: ${ADDONS_PATH_VARIABLE} when set)",
+    )
     args = parser.parse_args()
+    if args.addons_path:
+        global ADDONS_PATH  # read by odoo_args
+        ADDONS_PATH = f"{os.path.abspath(args.addons_path)},{ODOO_ADDONS}"
+        log(f"addons path: {ADDONS_PATH}")
     function, default_scale, default_db = BENCHMARKS[args.name]
     if args.scale is None:
         args.scale = default_scale
