@@ -33,6 +33,10 @@ registry.category("web_tour.tours").add("sales_incentive_tour", {
             run: "click",
         },
         {
+            content: "The list of incentive plans is open",
+            trigger: ".o_control_panel .o_breadcrumb .active:contains(Incentive Plans)",
+        },
+        {
             content: "Create a plan",
             trigger: ".o_list_button_add",
             run: "click",

@@ -10,7 +10,7 @@ const TERRITORY_NAME = "Tour Territory 999";
 const TERRITORY_CODE = "TOUR-999";
 const CUSTOMER_NAME = "Tour Realignment Customer";
 
-const openTerritoryMenu = (menuXmlid, description) => [
+const openTerritoryMenu = (menuXmlid, description, title) => [
     {
         content: "Open the Configuration menu of Sales",
         trigger: 'button[data-menu-xmlid="sale.menu_sale_config"]',
@@ -21,6 +21,11 @@ const openTerritoryMenu = (menuXmlid, description) => [
         trigger: `.dropdown-item[data-menu-xmlid="${menuXmlid}"]`,
         run: "click",
     },
+    {
+        // the previous list (quotations) has a New button too: wait for ours
+        content: `The list of ${title} is open`,
+        trigger: `.o_control_panel .o_breadcrumb .active:contains(${title})`,
+    },
 ];
 
 registry.category("web_tour.tours").add("sales_territory_tour", {
@@ -29,7 +34,8 @@ registry.category("web_tour.tours").add("sales_territory_tour", {
         ...stepUtils.goToAppSteps("sale.sale_menu_root", "Open the Sales app"),
         ...openTerritoryMenu(
             "sales_territory.menu_sales_territory",
-            "Configuration > Territories > Territories"
+            "Configuration > Territories > Territories",
+            "Territories"
         ),
         {
             content: "Create a territory",
@@ -76,7 +82,8 @@ registry.category("web_tour.tours").add("sales_territory_tour", {
         },
         ...openTerritoryMenu(
             "sales_territory.menu_sales_territory_realignment",
-            "Configuration > Territories > Realignments"
+            "Configuration > Territories > Realignments",
+            "Realignments"
         ),
         {
             content: "Create a realignment",

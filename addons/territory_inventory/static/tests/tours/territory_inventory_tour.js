@@ -30,6 +30,10 @@ registry.category("web_tour.tours").add("territory_replenishment_tour", {
             run: "click",
         },
         {
+            content: "The list of replenishment runs is open",
+            trigger: ".o_control_panel .o_breadcrumb .active:contains(Replenishment Planning)",
+        },
+        {
             content: "Create a replenishment run",
             trigger: ".o_control_panel .o_list_button_add",
             run: "click",
