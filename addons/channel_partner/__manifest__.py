@@ -4,11 +4,13 @@
     "with exclusivity and rebates, lead forwarding, deal registration, sell-out "
     "and a partner portal",
     "version": "18.0.1.0.0",
+    "development_status": "Beta",
     "category": "Sales/Sales",
     "website": "https://github.com/territory-channel/odoo-territory-channel",
     "author": "Territory & Channel Management Team",
     "maintainers": ["territory-channel"],
     "license": "LGPL-3",
+    "images": ["static/description/screenshot.png"],
     "installable": True,
     "depends": ["sales_channel", "portal", "account"],
     "external_dependencies": {"python": ["openpyxl"]},

@@ -3,11 +3,13 @@
     "summary": "Sales channels on every sales document, the territory x channel "
     "matrix, channel scorecards and channel conflicts",
     "version": "18.0.1.0.0",
+    "development_status": "Beta",
     "category": "Sales/Sales",
     "website": "https://github.com/territory-channel/odoo-territory-channel",
     "author": "Territory & Channel Management Team",
     "maintainers": ["territory-channel"],
     "license": "LGPL-3",
+    "images": ["static/description/screenshot.png"],
     "installable": True,
     "depends": ["sales_territory"],
     "data": [

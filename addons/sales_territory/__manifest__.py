@@ -3,11 +3,13 @@
     "summary": "Territory tree, rule-based customer assignment, realignment "
     "and sales analysis by territory and region",
     "version": "18.0.1.0.0",
+    "development_status": "Beta",
     "category": "Sales/Sales",
     "website": "https://github.com/territory-channel/odoo-territory-channel",
     "author": "Territory & Channel Management Team",
     "maintainers": ["territory-channel"],
     "license": "LGPL-3",
+    "images": ["static/description/screenshot.png"],
     "application": False,
     "installable": True,
     "depends": ["sale_crm", "sale_margin"],

@@ -3,11 +3,13 @@
     "summary": "Regional sourcing, demand-driven replenishment, rebalancing between "
     "regions and deliveries batched by territory",
     "version": "18.0.1.0.0",
+    "development_status": "Beta",
     "category": "Inventory/Inventory",
     "website": "https://github.com/territory-channel/odoo-territory-channel",
     "author": "Territory & Channel Management Team",
     "maintainers": ["territory-channel"],
     "license": "LGPL-3",
+    "images": ["static/description/screenshot.png"],
     "installable": True,
     "depends": ["sales_channel", "sale_stock", "stock_picking_batch"],
     "data": [
