@@ -409,8 +409,9 @@ def addon_dirs(paths):
 
 def generate(addon_dir):
     """{path: content} of the files to write for one addon (none without readme/)."""
-    if not (addon_dir / "readme").is_dir():
-        return {}
+    readme_dir = addon_dir / "readme"
+    if not any((readme_dir / f"DESCRIPTION.{ext}").is_file() for ext in ("md", "rst")):
+        return {}  # as oca-gen-addon-readme: nothing without a DESCRIPTION
     manifest = read_manifest(addon_dir)
     if not manifest.get("installable", True):
         return {}
