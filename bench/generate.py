@@ -18,7 +18,7 @@ from pathlib import Path
 from odoo.tools import SQL
 
 ROOT = Path(__file__).resolve().parent.parent
-PROVINCES_CSV = ROOT / "addons" / "sales_territory" / "data" / "cn_provinces.csv"
+PROVINCES_CSV = Path(__file__).resolve().parent / "cn_provinces.csv"
 
 TERRITORY_COUNT = 1000
 CITY_RULE_SEQUENCE = 10
