@@ -145,35 +145,28 @@ class SalesDemandReport(models.Model):
         facts = self.env["sales.performance.report"]._facts_sql(
             by_line=True, new_customers=False, with_product=True
         )
+        # each fact twice: this year's row and, one year later, last year's
+        # (one pass over the lines, no materialised copy of them)
         return SQL(
             """
-WITH facts AS MATERIALIZED (
-    SELECT f.* FROM (%(facts)s) f WHERE f.source = 'order'
-)
-SELECT x.id, x.last_year, x.order_line_id, x.order_id, x.date, x.company_id,
-       x.territory_id, territory.region_id, x.user_id, x.team_id, x.partner_id,
-       x.categ_id, x.product_id,
-       x.revenue * account_currency_table.rate AS revenue, x.quantity,
-       x.revenue_ly * account_currency_table.rate AS revenue_ly, x.quantity_ly,
+SELECT f.line_id::bigint * 2 + v.last_year::int AS id, v.last_year,
+       f.line_id AS order_line_id, f.order_id, v.date, f.company_id,
+       f.territory_id, territory.region_id, f.user_id, f.team_id, f.partner_id,
+       f.categ_id, f.product_id,
+       v.revenue * account_currency_table.rate AS revenue, v.quantity,
+       v.revenue_ly * account_currency_table.rate AS revenue_ly, v.quantity_ly,
        NULL::float AS revenue_growth, NULL::float AS quantity_growth,
        NULL::float AS region_share, NULL::float AS company_share,
        NULL::float AS share_index
-  FROM (
-    SELECT f.line_id::bigint * 2 AS id, FALSE AS last_year,
-           f.line_id AS order_line_id, f.order_id, f.date, f.company_id,
-           f.territory_id, f.user_id, f.team_id, f.partner_id, f.categ_id,
-           f.product_id, f.ordered_amount AS revenue, f.quantity,
-           0.0 AS revenue_ly, 0.0 AS quantity_ly
-      FROM facts f
-    UNION ALL
-    SELECT f.line_id::bigint * 2 + 1, TRUE, f.line_id, f.order_id,
-           (f.date + interval '1 year')::date, f.company_id, f.territory_id,
-           f.user_id, f.team_id, f.partner_id, f.categ_id, f.product_id,
-           0.0, 0.0, f.ordered_amount, f.quantity
-      FROM facts f
-  ) x
-  LEFT JOIN sales_territory territory ON territory.id = x.territory_id
-  JOIN %(currency_table)s ON account_currency_table.company_id = x.company_id
+  FROM (%(facts)s) f
+ CROSS JOIN LATERAL (VALUES
+       (FALSE, f.date, f.ordered_amount, f.quantity, 0.0, 0.0),
+       (TRUE, (f.date + interval '1 year')::date, 0.0, 0.0, f.ordered_amount,
+        f.quantity)
+ ) v(last_year, date, revenue, quantity, revenue_ly, quantity_ly)
+  LEFT JOIN sales_territory territory ON territory.id = f.territory_id
+  JOIN %(currency_table)s ON account_currency_table.company_id = f.company_id
+ WHERE f.source = 'order'
 """,
             facts=facts,
             currency_table=self.env["res.currency"]._get_simple_currency_table(
