@@ -21,6 +21,14 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 ADDONS = ROOT / "addons"
 OURS = sorted(p.parent.name for p in ADDONS.glob("*/__manifest__.py"))
+# what an addon of ours ships besides its code, as the OCA's addons do
+PACKAGING = {
+    "pyproject.toml": "the whool build backend (copy another addon's)",
+    "readme/DESCRIPTION.md": "what it does (then python3 tools/gen_addon_readme.py)",
+    "readme/CONTRIBUTORS.md": "who wrote it",
+    "README.rst": "python3 tools/gen_addon_readme.py",
+    "static/description/icon.png": "its icon (256 x 256)",
+}
 
 
 def manifest(name):
@@ -45,8 +53,9 @@ def wheels(tmp_path_factory):
     out = tmp_path_factory.mktemp("wheels")
     cmd = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation"]
     cmd += ["--no-cache-dir", "-q", "-w", str(out)]
+    packaged = [n for n in OURS if (ADDONS / n / "pyproject.toml").is_file()]
     res = subprocess.run(
-        cmd + [str(ADDONS / name) for name in OURS],
+        cmd + [str(ADDONS / name) for name in packaged],
         capture_output=True,
         text=True,
         check=False,
@@ -60,8 +69,18 @@ def wheels(tmp_path_factory):
         )
         assert match, f"unexpected wheel name {wheel.name}"
         built[match[1]] = wheel
-    assert sorted(built) == OURS, f"wheels built: {sorted(built)}"
+    assert sorted(built) == packaged, f"wheels built: {sorted(built)}"
     return built
+
+
+def test_every_addon_is_packaged():
+    missing = [
+        f"addons/{name}/{path}: {why}"
+        for name in OURS
+        for path, why in PACKAGING.items()
+        if not (ADDONS / name / path).is_file()
+    ]
+    assert not missing, "missing:\n" + "\n".join(missing)
 
 
 def read_metadata(wheel):
@@ -72,6 +91,7 @@ def read_metadata(wheel):
 
 @pytest.mark.parametrize("name", OURS)
 def test_wheel_holds_the_addon(wheels, name):
+    assert name in wheels, f"{name}: no wheel (no pyproject.toml)"
     with zipfile.ZipFile(wheels[name]) as zf:
         files = set(zf.namelist())
     base = f"odoo/addons/{name}/"
@@ -103,6 +123,7 @@ def test_wheel_holds_the_addon(wheels, name):
 
 @pytest.mark.parametrize("name", OURS)
 def test_wheel_metadata(wheels, name):
+    assert name in wheels, f"{name}: no wheel (no pyproject.toml)"
     meta = read_metadata(wheels[name])
     man = manifest(name)
     assert canonical(meta["Name"]) == canonical(f"odoo-addon-{name}")
@@ -129,7 +150,7 @@ def test_wheel_metadata(wheels, name):
 
 
 def test_wheels_install_as_odoo_addons(wheels, tmp_path):
-    """pip installs the four wheels into Odoo's odoo.addons namespace."""
+    """pip installs the wheels into Odoo's odoo.addons namespace."""
     target = tmp_path / "site"
     res = subprocess.run(
         [sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "-q"]
@@ -139,7 +160,7 @@ def test_wheels_install_as_odoo_addons(wheels, tmp_path):
         check=False,
     )
     assert res.returncode == 0, res.stdout + res.stderr
-    for name in OURS:
+    for name in wheels:
         assert (target / "odoo" / "addons" / name / "__manifest__.py").is_file()
         dist_info = list(target.glob(f"odoo_addon_{name}-*.dist-info"))
         assert dist_info, f"{name}: no dist-info after pip install"
