@@ -393,12 +393,14 @@ def rst_to_html(rst, source_path):
     """index.html of README.rst; raises on any docutils warning."""
     from docutils.core import publish_string
 
-    return publish_string(
+    html = publish_string(
         rst,
         source_path=str(source_path),
         writer_name="html4css1",
         settings_overrides=RST2HTML_SETTINGS,
     ).decode("utf-8")
+    # Odoo 17+ warns (a WARNING in the log) on an XML declaration in index.html
+    return re.sub(r"^<\?xml[^>]*\?>\s*", "", html)
 
 
 def addon_dirs(paths):
