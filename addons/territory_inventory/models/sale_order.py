@@ -14,7 +14,6 @@ class SaleOrder(models.Model):
 
     warehouse_source = fields.Selection(
         WAREHOUSE_SOURCES,
-        string="Warehouse Source",
         compute="_compute_warehouse_source",
         store=True,
         help="Which step chose the warehouse: the customer's own warehouse, then the "
