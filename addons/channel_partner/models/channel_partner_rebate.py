@@ -4,8 +4,6 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, date_utils, float_round
 
-BATCH = 5000
-
 
 def period_bounds(period, day):
     """First and last day of the rebate period (month, quarter, year) of day."""
@@ -38,17 +36,23 @@ class ChannelPartnerRebate(models.Model):
         ondelete="restrict",
         check_company=True,
     )
+    # precomputed: thousands of settlements are created at once, in one INSERT
     partner_id = fields.Many2one(
-        related="agreement_id.partner_id", store=True, index=True, string="Partner"
+        related="agreement_id.partner_id",
+        store=True,
+        index=True,
+        precompute=True,
+        string="Partner",
     )
     company_id = fields.Many2one(
-        related="agreement_id.company_id", store=True, index=True
+        related="agreement_id.company_id", store=True, index=True, precompute=True
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     kind = fields.Selection(
         [("rebate", "Rebate"), ("commission", "Commission")],
         compute="_compute_kind",
         store=True,
+        precompute=True,
         help="Agents earn a commission, paid by a vendor bill; the other partners "
         "a rebate, paid by a credit note.",
     )
@@ -57,6 +61,7 @@ class ChannelPartnerRebate(models.Model):
     settled_from = fields.Date(
         compute="_compute_settled_from",
         store=True,
+        precompute=True,
         help="Technical: the start of the period while the settlement is not "
         "cancelled; unique per agreement.",
     )
@@ -135,39 +140,80 @@ class ChannelPartnerRebate(models.Model):
 
     @api.constrains("agreement_id", "date_from", "date_to", "state")
     def _check_overlap(self):
-        for rebate in self.filtered(lambda r: r.state != "cancel"):
-            other = self.search(
-                [
-                    ("id", "!=", rebate.id),
-                    ("agreement_id", "=", rebate.agreement_id.id),
-                    ("state", "!=", "cancel"),
-                    ("date_from", "<=", rebate.date_to),
-                    ("date_to", ">=", rebate.date_from),
-                ],
-                limit=1,
+        """One query for all the settlements checked (thousands at once)."""
+        self.flush_model(["agreement_id", "date_from", "date_to", "state"])
+        self.env.cr.execute(
+            SQL(
+                """SELECT r.id, o.id
+                     FROM channel_partner_rebate r
+                     JOIN channel_partner_rebate o
+                       ON o.agreement_id = r.agreement_id AND o.id != r.id
+                      AND o.state != 'cancel'
+                      AND o.date_from <= r.date_to AND o.date_to >= r.date_from
+                    WHERE r.id = ANY(%s) AND r.state != 'cancel'
+                    ORDER BY r.id, o.id
+                    LIMIT 1""",
+                self.ids,
             )
-            if other:
-                raise ValidationError(
-                    self.env._(
-                        "The period %(from)s – %(to)s of agreement %(agreement)s is "
-                        "already settled by %(other)s: a period is settled once.",
-                        **{"from": rebate.date_from, "to": rebate.date_to},
-                        agreement=rebate.agreement_id.name,
-                        other=other.name,
-                    )
+        )
+        row = self.env.cr.fetchone()
+        if row:
+            rebate, other = self.browse(row[0]), self.browse(row[1])
+            raise ValidationError(
+                self.env._(
+                    "The period %(from)s – %(to)s of agreement %(agreement)s is "
+                    "already settled by %(other)s: a period is settled once.",
+                    **{"from": rebate.date_from, "to": rebate.date_to},
+                    agreement=rebate.agreement_id.name,
+                    other=other.name,
                 )
+            )
 
     @api.model_create_multi
     def create(self, vals_list):
-        names = iter(
-            self.env["ir.sequence"].next_by_code("channel.partner.rebate")
-            for vals in vals_list
-            if vals.get("name", "/") == "/"
-        )
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                vals["name"] = next(names) or "/"
+        unnamed = [vals for vals in vals_list if vals.get("name", "/") == "/"]
+        for vals, name in zip(unnamed, self._next_names(len(unnamed)), strict=True):
+            vals["name"] = name or "/"
+        # settled_from is in the INSERT (precomputed): that of settlements
+        # cancelled meanwhile is written first, their period is free
+        self.flush_model(["settled_from"])
         return super().create(vals_list)
+
+    @api.model
+    def _next_names(self, count):
+        """``count`` references from the settlements' sequence (as
+        ``next_by_code`` draws them), the numbers in one query when the
+        sequence is a standard one: a settlement run creates thousands."""
+        if not count:
+            return []
+        Sequence = self.env["ir.sequence"]
+        Sequence.check_access("read")
+        sequence = Sequence.search(
+            [
+                ("code", "=", "channel.partner.rebate"),
+                ("company_id", "in", [self.env.company.id, False]),
+            ],
+            order="company_id",
+            limit=1,
+        )
+        if not sequence:
+            return [False] * count
+        if sequence.implementation != "standard" or sequence.use_date_range:
+            return [sequence._next() for _i in range(count)]
+        # the PostgreSQL sequence behind a standard ir.sequence
+        self.env.cr.execute(
+            SQL(
+                "SELECT nextval(%s) FROM generate_series(1, %s)",
+                f"ir_sequence_{sequence.id:03d}",
+                count,
+            )
+        )
+        # get_next_char() of each number, the prefix and suffix interpolated once
+        prefix, suffix = sequence._get_prefix_suffix()
+        return [
+            f"{prefix}{number:0{sequence.padding}d}{suffix}"
+            for (number,) in self.env.cr.fetchall()
+        ]
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_settled(self):
@@ -179,7 +225,8 @@ class ChannelPartnerRebate(models.Model):
     # ------------------------------------------------------------ figures
     def _volumes(self):
         """{settlement id: volume} of self, in one query over the cockpit's
-        facts (by line, for the product categories)."""
+        facts (by line, for the product categories), the settlements listed
+        in a temporary table by the database itself."""
         if not self:
             return {}
         Report = self.env["sales.performance.report"]
@@ -187,7 +234,17 @@ class ChannelPartnerRebate(models.Model):
         cr = self.env.cr
         cr.execute(
             SQL(
+                """CREATE TEMPORARY TABLE IF NOT EXISTS channel_partner_rebate_rows (
+                       id int, partner_id int, company_id int, date_from date,
+                       date_to date, source varchar, categ_ids int[]
+                   ) ON COMMIT DROP;
+                   TRUNCATE channel_partner_rebate_rows"""
+            )
+        )
+        cr.execute(
+            SQL(
                 """
+INSERT INTO channel_partner_rebate_rows
 SELECT r.id, r.partner_id, r.company_id, r.date_from, r.date_to,
        CASE a.volume_basis WHEN 'ordered' THEN 'order' ELSE 'invoice' END,
        (SELECT array_agg(DISTINCT d.id)
@@ -201,26 +258,11 @@ SELECT r.id, r.partner_id, r.company_id, r.date_from, r.date_to,
                 self.ids,
             )
         )
-        rows = cr.fetchall()
-        date_from = min(row[3] for row in rows)
-        date_to = max(row[4] for row in rows)
+        cr.execute(SQL("ANALYZE channel_partner_rebate_rows"))
         cr.execute(
-            "CREATE TEMPORARY TABLE IF NOT EXISTS channel_partner_rebate_rows ("
-            " id int, partner_id int, company_id int, date_from date, date_to date,"
-            " source varchar, categ_ids int[]) ON COMMIT DROP"
+            SQL("SELECT min(date_from), max(date_to) FROM channel_partner_rebate_rows")
         )
-        cr.execute("TRUNCATE channel_partner_rebate_rows")
-        for start in range(0, len(rows), BATCH):
-            cr.execute(
-                SQL(
-                    "INSERT INTO channel_partner_rebate_rows VALUES %s",
-                    SQL(", ").join(
-                        SQL("(%s, %s, %s, %s, %s, %s, %s::int[])", *row)
-                        for row in rows[start : start + BATCH]
-                    ),
-                )
-            )
-        cr.execute("ANALYZE channel_partner_rebate_rows")
+        date_from, date_to = cr.fetchone()
         cr.execute(
             SQL(
                 """
@@ -243,49 +285,82 @@ SELECT r.id, sum(CASE r.source WHEN 'order' THEN f.ordered_amount
             )
         )
         volumes = dict(cr.fetchall())
-        cr.execute("TRUNCATE channel_partner_rebate_rows")
+        cr.execute(SQL("TRUNCATE channel_partner_rebate_rows"))
         return volumes
+
+    def _scales(self):
+        """{agreement id: [(volume from, rate)]} of the settlements' agreements,
+        in the scale's order, in one query."""
+        self.env["channel.partner.agreement.rebate"].flush_model(
+            ["agreement_id", "sequence", "amount_from", "rate"]
+        )
+        self.env.cr.execute(
+            SQL(
+                """SELECT agreement_id, amount_from, rate
+                     FROM channel_partner_agreement_rebate
+                    WHERE agreement_id = ANY(%s)
+                    ORDER BY agreement_id, sequence, amount_from, id""",
+                self.agreement_id.ids,
+            )
+        )
+        scales = {}
+        for agreement_id, amount_from, rate in self.env.cr.fetchall():
+            scales.setdefault(agreement_id, []).append((amount_from, rate))
+        return scales
+
+    @api.model
+    def _scale_rate(self, scale, volume):
+        """The rate of the highest step of ``scale`` ([(volume from, rate)] in
+        the scale's order) the volume reaches (0 below the first)."""
+        rate = 0.0
+        for amount_from, step_rate in scale:
+            if volume >= amount_from:
+                rate = step_rate
+        return rate
 
     def _rate_of(self, volume):
         """The rate of the highest step the volume reaches (0 below the first)."""
         self.ensure_one()
-        rate = 0.0
-        for line in self.agreement_id.rebate_line_ids.sorted(
-            lambda r: (r.sequence, r.amount_from, r.id)
-        ):
-            if volume >= line.amount_from:
-                rate = line.rate
-        return rate
+        return self._scale_rate(self._scales().get(self.agreement_id.id, ()), volume)
 
     def _compute_figures(self):
-        """Volume, rate and amount of the accrued settlements of self, written
-        in one statement per batch."""
+        """Volume, rate and amount of the accrued settlements of self: the
+        volumes in one query, the scales in another, all written in one
+        statement."""
         drafts = self.filtered(lambda r: r.state == "draft")
         if not drafts:
             return
         volumes = drafts._volumes()
-        now = fields.Datetime.now()
-        values = []
+        scales = drafts._scales()
+        ids, volume_list, rates, amounts = [], [], [], []
         for rebate in drafts:
             volume = volumes.get(rebate.id) or 0.0
-            rate = rebate._rate_of(volume)
-            amount = float_round(
-                volume * rate / 100.0,
-                precision_rounding=rebate.currency_id.rounding or 0.01,
-            )
-            values.append(SQL("(%s, %s, %s, %s)", rebate.id, volume, rate, amount))
-        for start in range(0, len(values), BATCH):
-            self.env.cr.execute(
-                SQL(
-                    """UPDATE channel_partner_rebate r
-                          SET volume = v.volume::numeric, rate = v.rate::float8,
-                              amount = v.amount::numeric, computed_on = %(now)s
-                         FROM (VALUES %(values)s) v(id, volume, rate, amount)
-                        WHERE r.id = v.id""",
-                    values=SQL(", ").join(values[start : start + BATCH]),
-                    now=now,
+            rate = self._scale_rate(scales.get(rebate.agreement_id.id, ()), volume)
+            ids.append(rebate.id)
+            volume_list.append(volume)
+            rates.append(rate)
+            amounts.append(
+                float_round(
+                    volume * rate / 100.0,
+                    precision_rounding=rebate.currency_id.rounding or 0.01,
                 )
             )
+        self.env.cr.execute(
+            SQL(
+                """UPDATE channel_partner_rebate r
+                      SET volume = v.volume, rate = v.rate, amount = v.amount,
+                          computed_on = %(now)s
+                     FROM unnest(%(ids)s::int[], %(volumes)s::numeric[],
+                                 %(rates)s::float8[], %(amounts)s::numeric[])
+                          v(id, volume, rate, amount)
+                    WHERE r.id = v.id""",
+                ids=ids,
+                volumes=volume_list,
+                rates=rates,
+                amounts=amounts,
+                now=fields.Datetime.now(),
+            )
+        )
         drafts.invalidate_recordset(["volume", "rate", "amount", "computed_on"])
 
     @api.model

@@ -55,24 +55,32 @@ class ChannelPartnerTierReview(models.Model):
         is spared while the partner reaches the company's share of its
         targets."""
         Tier = self.env["channel.partner.tier"]
-        tiers = {
-            company: Tier.search([("company_id", "=", company.id)]).sorted(
+        # per company, once: the tiers in order with their thresholds, their
+        # ranks, and the thresholds as the reasons show them (thousands of
+        # partners are reviewed at once)
+        ladders, ranks, thresholds = {}, {}, {}
+        for company in partners.company_id | self.env.company:
+            ranked = Tier.search([("company_id", "=", company.id)]).sorted(
                 lambda t: (t.sequence, t.id)
             )
-            for company in partners.company_id | self.env.company
-        }
+            ladders[company] = [(tier.threshold, tier) for tier in ranked]
+            ranks.update({tier: index for index, tier in enumerate(ranked)})
+            thresholds.update(
+                {tier: company.currency_id.format(tier.threshold) for tier in ranked}
+            )
         changes = {}
         for partner in partners:
             company = partner.company_id or self.env.company
-            ranked = tiers[company]
             figures = kpis.get(partner.id, {})
             revenue = figures.get("revenue", 0.0)
-            reached = ranked.filtered(lambda t, r=revenue: t.threshold <= r)[-1:]
+            reached = None
+            for threshold, tier in ladders[company]:
+                if threshold <= revenue:
+                    reached = tier
             current = partner.partner_tier_id
             if not reached or reached == current:
                 continue
-            rank = {tier: index for index, tier in enumerate(ranked)}
-            promotion = not current or rank[reached] > rank.get(current, -1)
+            promotion = not current or ranks[reached] > ranks.get(current, -1)
             punctuality = figures.get("punctuality")
             achievement = figures.get("achievement", 0.0)
             if promotion:
@@ -87,7 +95,7 @@ class ChannelPartnerTierReview(models.Model):
                     "%(punctuality)s %%.",
                     revenue=company.currency_id.format(revenue),
                     tier=reached.name,
-                    threshold=company.currency_id.format(reached.threshold),
+                    threshold=thresholds[reached],
                     growth=round(figures.get("growth", 0.0), 1),
                     punctuality=round(punctuality or 100.0, 1),
                 )
@@ -99,7 +107,8 @@ class ChannelPartnerTierReview(models.Model):
                     "(%(threshold)s); target achievement %(achievement)s %%.",
                     revenue=company.currency_id.format(revenue),
                     tier=current.name,
-                    threshold=company.currency_id.format(current.threshold),
+                    threshold=thresholds.get(current)
+                    or company.currency_id.format(current.threshold),
                     achievement=round(achievement, 1),
                 )
             changes[partner] = (
