@@ -1,0 +1,338 @@
+"""A real Odoo server on a copy of the test database, and a JSON-RPC client.
+
+Only the standard library (plus psycopg2, which Odoo needs anyway) is used:
+the tests of tests/ talk to Odoo the way an integration or a browser would,
+over HTTP, and see exactly what such a client sees.
+
+``OdooServer`` copies the installed test database (``CREATE DATABASE ...
+TEMPLATE``, and its filestore), starts ``python3 -m odoo`` on it with worker
+processes on a free loopback port, waits until it answers and, at the end,
+stops it and drops the copy. ``OdooClient`` logs in through ``/jsonrpc`` and
+calls model methods with ``execute_kw``; a refused call raises ``RpcError``
+with the class name and message of the server's exception.
+"""
+
+import itertools
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import psycopg2
+
+ENV_HELP = (
+    "TCM_ODOO_CMD (the Odoo command, its parts joined by \\x1f) and TCM_TEST_DB "
+    "(a database with every addon installed) must be set: run the tests with "
+    "./dev test, or set both by hand (see tests/test_rpc_hostile.py)."
+)
+
+
+# What Odoo's odoo-bin does (the TZ must be set before anything imports time).
+ODOO_BIN = """import os
+os.environ["TZ"] = "UTC"
+import odoo
+odoo.cli.main()
+"""
+
+
+class RpcError(Exception):
+    """An error answer of the server: ``name`` is the class of the exception
+    (e.g. ``odoo.exceptions.ValidationError``), ``message`` its text and
+    ``debug`` the server-side traceback."""
+
+    def __init__(self, error):
+        data = error.get("data") or {}
+        self.error = error
+        self.name = data.get("name") or ""
+        self.message = data.get("message") or error.get("message") or ""
+        self.debug = data.get("debug") or ""
+        super().__init__(f"{self.name}: {self.message}")
+
+    @property
+    def short_name(self):
+        """The class name without its module (``ValidationError``)."""
+        return self.name.rsplit(".", 1)[-1]
+
+
+class OdooClient:
+    """One user's JSON-RPC connection (``/jsonrpc``, service ``object``)."""
+
+    _ids = itertools.count(1)
+
+    def __init__(self, url, db, login, password, timeout=120):
+        self.url = url.rstrip("/")
+        self.db = db
+        self.login = login
+        self.password = password
+        self.timeout = timeout
+        self.uid = self.rpc("common", "login", db, login, password)
+        if not self.uid:
+            raise RuntimeError(f"{login!r} could not log in to {db}")
+
+    def post(self, path, params):
+        """POST a JSON-RPC request; return its result or raise RpcError."""
+        payload = {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "params": params,
+            "id": next(self._ids),
+        }
+        request = urllib.request.Request(
+            self.url + path,
+            data=json.dumps(payload).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            answer = json.loads(response.read())
+        if "error" in answer:
+            raise RpcError(answer["error"])
+        return answer.get("result")
+
+    def rpc(self, service, method, *args):
+        return self.post(
+            "/jsonrpc", {"service": service, "method": method, "args": list(args)}
+        )
+
+    def execute(self, model, method, *args, **kwargs):
+        """``model.method(*args, **kwargs)`` as this user."""
+        return self.rpc(
+            "object",
+            "execute_kw",
+            self.db,
+            self.uid,
+            self.password,
+            model,
+            method,
+            list(args),
+            kwargs,
+        )
+
+    # shortcuts
+    def search(self, model, domain, **kwargs):
+        return self.execute(model, "search", domain, **kwargs)
+
+    def search_count(self, model, domain, **kwargs):
+        return self.execute(model, "search_count", domain, **kwargs)
+
+    def search_read(self, model, domain, fields, **kwargs):
+        return self.execute(model, "search_read", domain, fields, **kwargs)
+
+    def read(self, model, ids, fields):
+        return self.execute(model, "read", ids, fields)
+
+    def create(self, model, vals, **kwargs):
+        return self.execute(model, "create", vals, **kwargs)
+
+    def write(self, model, ids, vals):
+        return self.execute(model, "write", ids, vals)
+
+    def ref(self, xmlid):
+        """Id of a record from its XML id."""
+        module, name = xmlid.split(".")
+        rows = self.execute(
+            "ir.model.data",
+            "search_read",
+            [("module", "=", module), ("name", "=", name)],
+            ["res_id"],
+        )
+        if not rows:
+            raise LookupError(f"no record {xmlid}")
+        return rows[0]["res_id"]
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def odoo_command():
+    """The Odoo command and the installed test database, from the environment
+    that ./dev test sets; None when they are missing."""
+    cmd = os.environ.get("TCM_ODOO_CMD")
+    db = os.environ.get("TCM_TEST_DB")
+    if not (cmd and db):
+        return None
+    return cmd.split("\x1f"), db
+
+
+def odoo_settings(odoo_cmd, db):
+    """PostgreSQL connection and filestore of ``db``, as Odoo reads them from
+    the same command line (configuration file and options)."""
+    python, args = odoo_cmd[0], odoo_cmd[odoo_cmd.index("odoo") + 1 :]
+    code = (
+        "import json, sys\n"
+        "from odoo.tools import config\n"
+        "config.parse_config(sys.argv[2:])\n"
+        "print(json.dumps({k: config[k] for k in ('db_host', 'db_port', "
+        "'db_user', 'db_password')} | {'filestore': config.filestore(sys.argv[1])}))"
+    )
+    out = subprocess.run(
+        [python, "-c", code, db, *args],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+class OdooServer:
+    """An Odoo server with worker processes on a private copy of a database."""
+
+    def __init__(self, odoo_cmd, template_db, name, log_path, workers=2):
+        self.odoo_cmd = list(odoo_cmd)
+        self.template_db = template_db
+        self.db = name
+        self.log_path = Path(log_path)
+        self.workers = workers
+        self.settings = odoo_settings(self.odoo_cmd, template_db)
+        self.port = None
+        self.proc = None
+        self.url = None
+        self._created = False
+
+    # ------------------------------------------------------------ database
+    def _connect(self):
+        settings = self.settings
+        conn = psycopg2.connect(
+            dbname="postgres",
+            host=settings["db_host"] or None,
+            port=settings["db_port"] or None,
+            user=settings["db_user"] or None,
+            password=settings["db_password"] or None,
+        )
+        conn.autocommit = True
+        return conn
+
+    def _copy_database(self, attempts=10):
+        """CREATE DATABASE ... TEMPLATE refuses a template somebody is connected
+        to: wait a little for the connections to go (never end them)."""
+        sql_db = sys.modules.get("odoo.sql_db")
+        if sql_db is not None:
+            # another test of this process (Odoo used in-process) keeps idle
+            # connections to the template in Odoo's pool: close them
+            sql_db.close_db(self.template_db)
+        conn = self._connect()
+        try:
+            with conn.cursor() as cr:
+                cr.execute(f'DROP DATABASE IF EXISTS "{self.db}" WITH (FORCE)')
+                for attempt in range(attempts):
+                    try:
+                        cr.execute(
+                            f'CREATE DATABASE "{self.db}" TEMPLATE "{self.template_db}"'
+                        )
+                        self._created = True
+                        break
+                    except psycopg2.errors.ObjectInUse:
+                        if attempt == attempts - 1:
+                            raise RuntimeError(
+                                f"the test database {self.template_db} is in use by "
+                                "another connection: it cannot be copied"
+                            ) from None
+                        time.sleep(1)
+        finally:
+            conn.close()
+        source = Path(self.settings["filestore"])
+        if source.is_dir():
+            shutil.copytree(source, self.filestore, dirs_exist_ok=True)
+
+    @property
+    def filestore(self):
+        return Path(self.settings["filestore"]).parent / self.db
+
+    def _drop_database(self):
+        if self._created:
+            conn = self._connect()
+            try:
+                with conn.cursor() as cr:
+                    cr.execute(f'DROP DATABASE IF EXISTS "{self.db}" WITH (FORCE)')
+            finally:
+                conn.close()
+            self._created = False
+        shutil.rmtree(self.filestore, ignore_errors=True)
+
+    # ------------------------------------------------------------ server
+    def _server_command(self):
+        """The Odoo command, started through a script rather than ``-m odoo``:
+        with workers, Odoo starts its websocket (gevent) process by running
+        its own ``sys.argv[0]`` again, which ``-m odoo`` leaves unrunnable."""
+        cmd = list(self.odoo_cmd)
+        if cmd[1:3] == ["-m", "odoo"]:
+            launcher = self.log_path.with_name(f"{self.db}-odoo-bin.py")
+            launcher.write_text(ODOO_BIN)
+            cmd[1:3] = [str(launcher)]
+        return cmd
+
+    def start(self, timeout=180):
+        self._copy_database()
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        cmd = [
+            *self._server_command(),
+            f"--workers={self.workers}",
+            "--http-interface=127.0.0.1",
+            f"--http-port={self.port}",
+            f"--gevent-port={free_port()}",
+            "-d",
+            self.db,
+            f"--db-filter=^{self.db}$",
+            "--max-cron-threads=0",
+            "--log-level=info",
+        ]
+        self.log_file = open(self.log_path, "w")  # noqa: SIM115 (closed in stop)
+        self.proc = subprocess.Popen(
+            cmd, stdout=self.log_file, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(
+                    f"Odoo stopped at start (exit {self.proc.returncode}); see "
+                    f"{self.log_path}"
+                )
+            try:
+                with urllib.request.urlopen(self.url + "/web/health", timeout=5) as r:
+                    if r.status == 200:
+                        return self
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(0.5)
+        raise RuntimeError(
+            f"Odoo did not answer within {timeout}s; see {self.log_path}"
+        )
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            # the prefork server stops on SIGTERM, its workers once their
+            # request is done; a second SIGTERM stops them at once; the server
+            # leads its own process group, which holds nothing else
+            for sig, wait in ((signal.SIGTERM, 5), (signal.SIGTERM, 15)):
+                self.proc.send_signal(sig)
+                try:
+                    self.proc.wait(timeout=wait)
+                    break
+                except subprocess.TimeoutExpired:
+                    continue
+            else:
+                self.proc.kill()
+                self.proc.wait(timeout=30)
+        if self.proc:
+            try:  # a worker or the websocket process left behind
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.log_file.close()
+        self._drop_database()
+
+    def log_text(self):
+        return self.log_path.read_text(errors="replace")
+
+    def client(self, login, password):
+        return OdooClient(self.url, self.db, login, password)
