@@ -6,3 +6,4 @@ from . import test_rebate
 from . import test_sellout
 from . import test_tier
 from . import test_ui
+from . import test_import_templates

@@ -5,3 +5,4 @@ from . import test_access
 from . import test_ui
 from . import test_pricing
 from . import test_quality
+from . import test_import_templates

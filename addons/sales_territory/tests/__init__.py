@@ -15,3 +15,4 @@ from . import test_segments
 from . import test_demand
 from . import test_quality
 from . import test_ui_incentives
+from . import test_import_templates
