@@ -4,7 +4,7 @@ from odoo.tools import SQL
 
 
 class SaleOrder(models.Model):
-    _inherit = "sale.order"
+    _inherit = ["sale.order", "sales.territory.input.mixin"]
 
     channel_id = fields.Many2one(
         "sales.channel",
@@ -147,9 +147,11 @@ class SaleOrder(models.Model):
 
     def action_confirm(self):
         res = super().action_confirm()
-        for order, row in self._blocking_policies().items():
-            if order.company_id.channel_block_mode == "warn":
-                order.message_post(body=order._blocked_message(row))
+        # block mode refused them before (_confirmation_error_message): only
+        # the orders of companies in warn mode are looked up again
+        warned = self.filtered(lambda o: o.company_id.channel_block_mode == "warn")
+        for order, row in warned._blocking_policies().items():
+            order.message_post(body=order._blocked_message(row))
         return res
 
     @api.onchange("channel_id", "territory_id")
