@@ -7,10 +7,12 @@ user of another company and the portal user of a channel partner. Each case
 of ``CASES`` sends one bad input: a missing value, a wrong type, an id of
 another company or of nothing, a cycle, an inverted range, an overlapping
 exclusivity, a string of 100,000 characters, HTML/JS and SQL in names and zip
-codes, unicode, negative and absurd numbers, an unknown selection value. It
-must come back as the Odoo error of the expected class with a message a user
-understands (never a database or Python error), and the records it aimed at
-must be as they were: its state probe counts and reads them before and after.
+codes, unicode, negative and absurd numbers, an unknown selection value, to
+the models of the addons and to the fields they add to Odoo's (customers,
+leads, orders, company settings). It must come back as the Odoo error of the
+expected class with a message a user understands (never a database or Python
+error), and the records it aimed at must be as they were: its state probe
+counts and reads them before and after.
 A few cases send SQL or HTML where it is only data (search values): the server
 must answer normally, with nothing changed.
 
@@ -214,6 +216,13 @@ def world(server):
     )
     w.tier_silver = ref("channel_partner.tier_silver_demo")
     w.tier_gold = ref("channel_partner.tier_gold_demo")
+
+    # incentive plans and phasing profiles, orders
+    w.plan = ref("sales_territory.incentive_plan_sales_demo")
+    w.plan_level = admin.search(
+        "sales.incentive.plan.level", [("plan_id", "=", w.plan)], limit=1
+    )[0]
+    w.phasing = ref("sales_territory.phasing_retail_china")
     return w
 
 
@@ -244,6 +253,10 @@ def attr(name):
 
 
 COMPANY_SETTINGS = (
+    "territory_order_source",
+    "segment_window_days",
+    "channel_weight_revenue",
+    "deal_protection_days",
     "replenishment_history_days",
     "replenishment_service_level",
     "replenishment_lead_time",
@@ -394,6 +407,16 @@ CASES = [
         [{"name": "Huge code", "code": LONG_TEXT}],
         "ValidationError",
         r"Code of Sales Territory is too long \(100000 characters\)",
+        TERRITORIES,
+    ),
+    Case(
+        "territory_code_as_dictionary",
+        "admin",
+        "sales.territory",
+        "create",
+        [{"name": "Dict", "code": {"en_US": "DICT"}}],
+        "ValidationError",
+        r"Code of Sales Territory must be text, not \{'en_US': 'DICT'\}",
         TERRITORIES,
     ),
     Case(
@@ -649,6 +672,59 @@ CASES = [
         read("res.partner", attr("customer_a"), ["territory_id"]),
     ),
     Case(
+        "customer_territory_as_text",
+        "admin",
+        "res.partner",
+        "write",
+        lambda w: [[w.customer_a], {"territory_id": "East China"}],
+        "ValidationError",
+        r"Territory of Contact must be the id of a record of Sales Territory, not "
+        r"“East China”",
+        read("res.partner", attr("customer_a"), ["territory_id"]),
+    ),
+    Case(
+        "customer_assignment_unknown",
+        "admin",
+        "res.partner",
+        "write",
+        lambda w: [[w.customer_a], {"territory_assignment": "sometimes"}],
+        "ValidationError",
+        r"“sometimes” is not a possible Territory Assignment of Contact; choose one "
+        r"of auto \(By Rules\), manual \(Manual\)",
+        read("res.partner", attr("customer_a"), ["territory_assignment"]),
+    ),
+    Case(
+        "customer_channel_that_does_not_exist",
+        "admin",
+        "res.partner",
+        "create",
+        [{"name": "Ghost channel customer", "channel_id": MISSING_ID}],
+        "MissingError",
+        rf"Sales Channel of Contact refers to Sales Channel #{MISSING_ID}, which "
+        rf"does not exist",
+        count("res.partner"),
+    ),
+    Case(
+        "partner_kind_unknown",
+        "admin",
+        "res.partner",
+        "write",
+        lambda w: [[w.lingnan], {"partner_kind": "pirate"}],
+        "ValidationError",
+        r"“pirate” is not a possible Partner Kind of Contact",
+        read("res.partner", attr("lingnan"), ["partner_kind"]),
+    ),
+    Case(
+        "partner_tier_since_impossible",
+        "admin",
+        "res.partner",
+        "write",
+        lambda w: [[w.lingnan], {"tier_since": f"{YEAR}-02-30"}],
+        "ValidationError",
+        rf"Tier Since of Contact must be a date \(YYYY-MM-DD\), not “{YEAR}-02-30”",
+        read("res.partner", attr("lingnan"), ["tier_since"]),
+    ),
+    Case(
         "customer_search_with_sql_zip",
         "admin",
         "res.partner",
@@ -667,6 +743,49 @@ CASES = [
         ANY_ERROR_IS_A_FAILURE,
         r"^\[\]$",
         count("res.partner"),
+    ),
+    # ------------------------------------------------------------ leads, orders
+    Case(
+        "lead_forward_state_unknown",
+        "admin",
+        "crm.lead",
+        "write",
+        lambda w: [[w.lead_own], {"forward_state": "lost in the mail"}],
+        "ValidationError",
+        r"“lost in the mail” is not a possible Forwarding of Lead/Opportunity",
+        read("crm.lead", attr("lead_own"), ["forward_state"]),
+    ),
+    Case(
+        "lead_forwarded_to_nobody",
+        "admin",
+        "crm.lead",
+        "write",
+        lambda w: [[w.lead_own], {"forward_partner_id": MISSING_ID}],
+        "MissingError",
+        rf"Forwarded To of Lead/Opportunity refers to Contact #{MISSING_ID}, which "
+        rf"does not exist",
+        read("crm.lead", attr("lead_own"), ["forward_partner_id"]),
+    ),
+    Case(
+        "order_channel_as_text",
+        "admin",
+        "sale.order",
+        "create",
+        lambda w: [{"partner_id": w.customer_a, "channel_id": "Tmall"}],
+        "ValidationError",
+        r"Sales Channel of Sales Order must be the id of a record of Sales Channel, "
+        r"not “Tmall”",
+        count("sale.order"),
+    ),
+    Case(
+        "order_warehouse_source_unknown",
+        "admin",
+        "sale.order",
+        "create",
+        lambda w: [{"partner_id": w.customer_a, "warehouse_source": "moon"}],
+        "ValidationError",
+        r"“moon” is not a possible Warehouse Source of Sales Order",
+        count("sale.order"),
     ),
     # ------------------------------------------------------------ targets
     Case(
@@ -868,6 +987,38 @@ CASES = [
         "ValidationError",
         r"New Target of Revise a Sales Target must be a number, not “ten”",
         CONFIRMED_TARGET,
+    ),
+    # ------------------------------------------------------------ incentives, phasing
+    Case(
+        "incentive_plan_measure_unknown",
+        "admin",
+        "sales.incentive.plan",
+        "write",
+        lambda w: [[w.plan], {"measure": "smiles"}],
+        "ValidationError",
+        r"“smiles” is not a possible Measure of Sales Incentive Plan",
+        read("sales.incentive.plan", attr("plan"), ["measure", "state"]),
+    ),
+    Case(
+        "incentive_level_payout_as_text",
+        "admin",
+        "sales.incentive.plan.level",
+        "write",
+        lambda w: [[w.plan_level], {"payout": "a lot"}],
+        "ValidationError",
+        r"Payout \(%\) of Sales Incentive Payout Level must be a number, not "
+        r"“a lot”",
+        read("sales.incentive.plan.level", attr("plan_level"), ["payout"]),
+    ),
+    Case(
+        "phasing_share_absurd",
+        "admin",
+        "sales.target.phasing",
+        "write",
+        lambda w: [[w.phasing], {"share_01": 1e308}],
+        "ValidationError",
+        r"of Target Phasing Profile must be a number between",
+        read("sales.target.phasing", attr("phasing"), ["share_01"]),
     ),
     # ------------------------------------------------------------ realignment
     Case(
@@ -1101,9 +1252,49 @@ CASES = [
         "admin",
         "res.company",
         "write",
-        lambda w: [[w.company_a], {"replenishment_history_days": 10**12}],
+        lambda w: [[w.company_a], {"replenishment_history_days": 100_000}],
         "ValidationError",
         r"demand history and the surplus limit are at most 3650 days",
+        COMPANY,
+    ),
+    Case(
+        "company_deal_protection_absurd",
+        "admin",
+        "res.company",
+        "write",
+        lambda w: [[w.company_a], {"deal_protection_days": 10**12}],
+        "ValidationError",
+        r"Deal Protection \(days\) of Companies must be a whole number between",
+        COMPANY,
+    ),
+    Case(
+        "company_channel_weight_not_a_number",
+        "admin",
+        "res.company",
+        "write",
+        lambda w: [[w.company_a], {"channel_weight_revenue": float("nan")}],
+        "ValidationError",
+        r"Revenue Weight of Companies must be a number, not nan",
+        COMPANY,
+    ),
+    Case(
+        "company_segment_window_as_text",
+        "admin",
+        "res.company",
+        "write",
+        lambda w: [[w.company_a], {"segment_window_days": "a year"}],
+        "ValidationError",
+        r"RFM Window \(days\) of Companies must be a whole number",
+        COMPANY,
+    ),
+    Case(
+        "settings_order_source_unknown",
+        "admin",
+        "res.config.settings",
+        "create",
+        [{"territory_order_source": "horoscope"}],
+        "ValidationError",
+        r"“horoscope” is not a possible Order Territory From",
         COMPANY,
     ),
     Case(
@@ -1121,7 +1312,7 @@ CASES = [
         "admin",
         "res.config.settings",
         "create",
-        [{"replenishment_lead_time": 10**10}],
+        [{"replenishment_lead_time": 10_000}],
         "ValidationError",
         r"Lead time and review period are at most 365 days",
         COMPANY,
@@ -1549,6 +1740,23 @@ CASES = [
         sellout_upload(b"date,product,customer,quantity,amount\n\n", "sellout.csv"),
         "UserError",
         r"sellout.csv has no lines",
+        SELLOUT,
+    ),
+    Case(
+        "sellout_line_quantity_not_a_number",
+        "admin",
+        "channel.partner.sellout",
+        "create",
+        lambda w: [
+            {
+                "partner_id": w.lingnan,
+                "product_id": w.product,
+                "date": TODAY.isoformat(),
+                "quantity": float("nan"),
+            }
+        ],
+        "ValidationError",
+        r"Quantity of Sell-out Line must be a number, not nan",
         SELLOUT,
     ),
     # ------------------------------------------------------------ data, not SQL
