@@ -2,7 +2,8 @@ from odoo import fields, models
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"
+    _name = "account.move"
+    _inherit = ["account.move", "sales.territory.input.mixin"]
 
     channel_partner_id = fields.Many2one(
         "res.partner",

@@ -19,7 +19,7 @@ class ChannelPartnerAgreement(models.Model):
 
     _name = "channel.partner.agreement"
     _description = "Channel Partner Agreement"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "sales.territory.input.mixin"]
     _order = "date_start desc, id desc"
     _check_company_auto = True
 
@@ -165,6 +165,18 @@ class ChannelPartnerAgreement(models.Model):
                     )
                 )
 
+    @api.constrains("volume_commitment")
+    def _check_volume_commitment(self):
+        for agreement in self:
+            if agreement.volume_commitment < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The annual volume commitment of agreement %(agreement)s "
+                        "cannot be negative.",
+                        agreement=agreement.display_name,
+                    )
+                )
+
     @api.constrains("rebate_line_ids")
     def _check_rebate_scale(self):
         for agreement in self:
@@ -270,6 +282,7 @@ SELECT o.id
     # ------------------------------------------------------------ CRUD, states
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_input_values(vals_list)  # before reading them
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code(
@@ -425,10 +438,25 @@ SELECT v.territory_id, v.categ_id, min(a.id)
         ending.write({"renewal_reminder_date": today})
         return len(expired), len(ending)
 
+    @api.model
+    def get_import_templates(self):
+        """Offered on the import screen: agreements with their rebate scale
+        (one row per step); import the territories, channels and partners
+        first."""
+        return [
+            {
+                "label": self.env._("Import Template for Partner Agreements"),
+                "template": (
+                    "/channel_partner/static/xls/channel_partner_agreement.xlsx"
+                ),
+            }
+        ]
+
 
 class ChannelPartnerAgreementRebate(models.Model):
     _name = "channel.partner.agreement.rebate"
     _description = "Rebate Scale Step"
+    _inherit = ["sales.territory.input.mixin"]
     _order = "agreement_id, sequence, amount_from, id"
 
     agreement_id = fields.Many2one(

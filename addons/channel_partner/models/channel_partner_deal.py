@@ -24,7 +24,7 @@ class ChannelPartnerDeal(models.Model):
 
     _name = "channel.partner.deal"
     _description = "Deal Registration"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "sales.territory.input.mixin"]
     _order = "create_date desc, id desc"
     _check_company_auto = True
 
@@ -113,6 +113,7 @@ class ChannelPartnerDeal(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_input_values(vals_list)  # before reading them
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].sudo().next_by_code(
@@ -223,8 +224,21 @@ class ChannelPartnerDeal(models.Model):
             )
         return customer.commercial_partner_id
 
-    def action_approve(self):
+    def _check_reviewer(self):
+        """Registrations are reviewed by channel managers (the buttons are
+        theirs): salespeople may edit a registration, not decide on it."""
         self.check_access("write")
+        if not self.env.su and not self.env.user.has_group(
+            "sales_channel.group_channel_manager"
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only a channel manager approves or rejects deal registrations."
+                )
+            )
+
+    def action_approve(self):
+        self._check_reviewer()
         today = fields.Date.context_today(self)
         for deal in self:
             if deal.state != "submitted":
@@ -290,7 +304,7 @@ class ChannelPartnerDeal(models.Model):
         return True
 
     def action_reject(self, reason=None):
-        self.check_access("write")
+        self._check_reviewer()
         reason = (reason or "").strip()
         if not reason:
             raise UserError(self.env._("Give the partner the reason of the rejection."))

@@ -9,6 +9,7 @@ class ChannelPartnerSellout(models.Model):
 
     _name = "channel.partner.sellout"
     _description = "Sell-out Line"
+    _inherit = ["sales.territory.input.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -70,6 +71,7 @@ class ChannelPartnerStock(models.Model):
 
     _name = "channel.partner.stock"
     _description = "Partner Stock"
+    _inherit = ["sales.territory.input.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
 

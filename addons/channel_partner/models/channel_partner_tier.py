@@ -11,6 +11,7 @@ class ChannelPartnerTier(models.Model):
 
     _name = "channel.partner.tier"
     _description = "Channel Partner Tier"
+    _inherit = ["sales.territory.input.mixin"]
     _order = "sequence, threshold, id"
     _check_company_auto = True
 
@@ -54,6 +55,18 @@ class ChannelPartnerTier(models.Model):
         )
         for tier in self:
             tier.partner_count = counts.get(tier, 0)
+
+    @api.constrains("forward_weight", "lead_capacity")
+    def _check_forwarding(self):
+        for tier in self:
+            if tier.forward_weight < 0 or tier.lead_capacity < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The lead weight and the open leads capacity of tier "
+                        "%(tier)s cannot be negative.",
+                        tier=tier.name,
+                    )
+                )
 
     @api.constrains("threshold", "sequence", "company_id", "active")
     def _check_thresholds(self):

@@ -13,7 +13,8 @@ PORTAL_FIELDS = {"expected_revenue", "probability", "date_deadline", "priority"}
 
 
 class CrmLead(models.Model):
-    _inherit = "crm.lead"
+    _name = "crm.lead"
+    _inherit = ["crm.lead", "sales.territory.input.mixin"]
 
     forward_partner_id = fields.Many2one(
         "res.partner",

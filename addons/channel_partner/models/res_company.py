@@ -2,7 +2,8 @@ from odoo import fields, models
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _name = "res.company"
+    _inherit = ["res.company", "sales.territory.input.mixin"]
 
     channel_exclusivity_mode = fields.Selection(
         [("warn", "Warn"), ("block", "Block")],

@@ -2,7 +2,8 @@ from odoo import fields, models
 
 
 class ResConfigSettings(models.TransientModel):
-    _inherit = "res.config.settings"
+    _name = "res.config.settings"
+    _inherit = ["res.config.settings", "sales.territory.input.mixin"]
 
     channel_exclusivity_mode = fields.Selection(
         related="company_id.channel_exclusivity_mode", readonly=False

@@ -22,7 +22,8 @@ LIFECYCLE = [
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _name = "res.partner"
+    _inherit = ["res.partner", "sales.territory.input.mixin"]
 
     is_channel_partner = fields.Boolean(
         string="Channel Partner",
@@ -236,3 +237,14 @@ class ResPartner(models.Model):
             "domain": [("partner_id", "=", self.commercial_partner_id.id)],
             "context": {"default_partner_id": self.commercial_partner_id.id},
         }
+
+    @api.model
+    def get_import_templates(self):
+        """Besides Odoo's customers template: distributors, resellers and
+        agents with their kind, status and channel."""
+        return super().get_import_templates() + [
+            {
+                "label": self.env._("Import Template for Channel Partners"),
+                "template": "/channel_partner/static/xls/channel_partner.xlsx",
+            }
+        ]

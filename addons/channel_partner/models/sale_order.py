@@ -2,7 +2,8 @@ from odoo import api, fields, models
 
 
 class SaleOrder(models.Model):
-    _inherit = "sale.order"
+    _name = "sale.order"
+    _inherit = ["sale.order", "sales.territory.input.mixin"]
 
     channel_partner_id = fields.Many2one(
         "res.partner",

@@ -2,7 +2,7 @@ from datetime import date, timedelta
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import PartnerCommon
 
@@ -35,6 +35,16 @@ class TestDeal(PartnerCommon):
             alpha_deal.with_user(self.beta_user).read(["title"])
         with self.assertRaises(AccessError):
             deal.with_user(self.beta_user).action_approve()
+        self.assertEqual(deal.state, "submitted")
+        # a salesperson may edit a registration, not decide on it
+        salesman = new_test_user(
+            self.env, login="cp_deal_salesman", groups="sales_team.group_sale_salesman"
+        )
+        deal.with_user(salesman).write({"description": "Fridges for the South"})
+        with self.assertRaisesRegex(AccessError, "channel manager"):
+            deal.with_user(salesman).action_approve()
+        with self.assertRaisesRegex(AccessError, "channel manager"):
+            deal.with_user(salesman).action_reject("late")
         self.assertEqual(deal.state, "submitted")
 
         deal.with_user(self.user_partner_manager).action_approve()

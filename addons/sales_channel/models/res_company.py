@@ -13,7 +13,8 @@ SCORE_WEIGHTS = [
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _name = "res.company"
+    _inherit = ["res.company", "sales.territory.input.mixin"]
 
     default_channel_id = fields.Many2one(
         "sales.channel",

@@ -2,7 +2,8 @@ from odoo import fields, models
 
 
 class ResConfigSettings(models.TransientModel):
-    _inherit = "res.config.settings"
+    _name = "res.config.settings"
+    _inherit = ["res.config.settings", "sales.territory.input.mixin"]
 
     # not "default_channel_id": settings fields named default_* set field defaults
     company_default_channel_id = fields.Many2one(

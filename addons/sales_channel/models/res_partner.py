@@ -2,7 +2,8 @@ from odoo import api, fields, models
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _name = "res.partner"
+    _inherit = ["res.partner", "sales.territory.input.mixin"]
 
     channel_id = fields.Many2one(
         "sales.channel",

@@ -4,6 +4,7 @@ from odoo.tools import SQL
 
 
 class SaleOrder(models.Model):
+    _name = "sale.order"
     _inherit = ["sale.order", "sales.territory.input.mixin"]
 
     channel_id = fields.Many2one(

@@ -20,7 +20,7 @@ ONLINE_TYPES = ("ecommerce", "marketplace")
 class SalesChannel(models.Model):
     _name = "sales.channel"
     _description = "Sales Channel"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "sales.territory.input.mixin"]
     _parent_name = "parent_id"
     _parent_store = True
     _rec_name = "complete_name"
@@ -278,12 +278,14 @@ class SalesChannel(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_input_values(vals_list)
         self._check_before_write([(vals, None) for vals in vals_list])
         channels = super().create(vals_list)
         channels._managers_changed()
         return channels
 
     def write(self, vals):
+        self._check_input_values([vals])
         if "parent_id" in vals or "code" in vals:
             self._check_before_write([(vals, record) for record in self])
         res = super().write(vals)
@@ -342,3 +344,14 @@ class SalesChannel(models.Model):
         )
         action["domain"] = [("channel_id", "=", self.id)]
         return action
+
+    @api.model
+    def get_import_templates(self):
+        """Offered on the import screen: channel groups and their channels
+        (the file is written by docs/import_templates.py)."""
+        return [
+            {
+                "label": self.env._("Import Template for Sales Channels"),
+                "template": "/sales_channel/static/xls/sales_channel.xlsx",
+            }
+        ]

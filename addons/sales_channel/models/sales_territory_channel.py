@@ -15,6 +15,7 @@ class SalesTerritoryChannel(models.Model):
 
     _name = "sales.territory.channel"
     _description = "Territory x Channel Policy"
+    _inherit = ["sales.territory.input.mixin"]
     _order = "territory_id, channel_id"
     _rec_name = "channel_id"
     _check_company_auto = True
@@ -49,6 +50,7 @@ class SalesTerritoryChannel(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_input_values(vals_list)
         for vals in vals_list:
             existing = self.search(
                 [

@@ -4,7 +4,8 @@ from odoo import api, fields, models
 
 
 class CrmLead(models.Model):
-    _inherit = "crm.lead"
+    _name = "crm.lead"
+    _inherit = ["crm.lead", "sales.territory.input.mixin"]
 
     territory_id = fields.Many2one(
         "sales.territory",

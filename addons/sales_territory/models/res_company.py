@@ -3,7 +3,8 @@ from odoo.exceptions import ValidationError
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _name = "res.company"
+    _inherit = ["res.company", "sales.territory.input.mixin"]
 
     territory_auto_assign = fields.Boolean(
         string="Automatic Territory Assignment",

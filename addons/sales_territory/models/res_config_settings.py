@@ -2,7 +2,8 @@ from odoo import fields, models
 
 
 class ResConfigSettings(models.TransientModel):
-    _inherit = "res.config.settings"
+    _name = "res.config.settings"
+    _inherit = ["res.config.settings", "sales.territory.input.mixin"]
 
     territory_auto_assign = fields.Boolean(
         related="company_id.territory_auto_assign", readonly=False

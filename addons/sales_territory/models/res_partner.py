@@ -25,7 +25,8 @@ MATCHED_FIELDS = {
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _name = "res.partner"
+    _inherit = ["res.partner", "sales.territory.input.mixin"]
 
     territory_id = fields.Many2one(
         "sales.territory",

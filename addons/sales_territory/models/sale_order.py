@@ -9,7 +9,8 @@ FORCE_CONTEXT = "sales_territory_force"
 
 
 class SaleOrder(models.Model):
-    _inherit = "sale.order"
+    _name = "sale.order"
+    _inherit = ["sale.order", "sales.territory.input.mixin"]
 
     territory_id = fields.Many2one(
         "sales.territory",

@@ -64,7 +64,7 @@ def curve_payout(points, cap, achievement):
 class SalesIncentivePlan(models.Model):
     _name = "sales.incentive.plan"
     _description = "Sales Incentive Plan"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "sales.territory.input.mixin"]
     _order = "date_from desc, name, id"
     _check_company_auto = True
 

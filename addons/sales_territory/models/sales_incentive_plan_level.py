@@ -8,6 +8,7 @@ class SalesIncentivePlanLevel(models.Model):
 
     _name = "sales.incentive.plan.level"
     _description = "Sales Incentive Payout Level"
+    _inherit = ["sales.territory.input.mixin"]
     _order = "plan_id, achievement_from, id"
 
     plan_id = fields.Many2one(

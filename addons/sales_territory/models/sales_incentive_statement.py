@@ -28,7 +28,7 @@ class SalesIncentiveStatement(models.Model):
 
     _name = "sales.incentive.statement"
     _description = "Sales Incentive Statement"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "sales.territory.input.mixin"]
     _order = "date_from desc, plan_id, user_id, id"
     _rec_names_search = ["user_id", "plan_id"]
     _check_company_auto = True
@@ -212,6 +212,7 @@ class SalesIncentiveStatement(models.Model):
 
     # ------------------------------------------------------------ CRUD
     def write(self, vals):
+        self._check_input_values([vals])  # before reading them
         if FROZEN_FIELDS & vals.keys():
             settled = self.filtered(lambda s: s.state != "draft")
             if settled:

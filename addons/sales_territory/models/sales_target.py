@@ -29,7 +29,7 @@ def period_bounds(period_type, start):
 class SalesTarget(models.Model):
     _name = "sales.target"
     _description = "Sales Target"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "sales.territory.input.mixin"]
     _order = "date_from desc, dimension, id"
     _rec_names_search = ["territory_id", "user_id", "team_id"]
     _check_company_auto = True
@@ -393,11 +393,13 @@ class SalesTarget(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_input_values(vals_list)
         for vals in vals_list:
             self._normalize_period(vals, vals.get("period_type", "month"))
         return super().create(vals_list)
 
     def write(self, vals):
+        self._check_input_values([vals])
         if vals.get("date_from") and len(self) == 1:
             vals = self._normalize_period(
                 dict(vals), vals.get("period_type", self.period_type)
@@ -837,3 +839,14 @@ SELECT t.id, sum(l.expected_revenue * l.probability / 100.0)
                 if territory.manager_id:
                     return territory.manager_id
         return self.user_id or self.team_id.user_id or self.create_uid
+
+    @api.model
+    def get_import_templates(self):
+        """Offered on the import screen: a year of monthly targets of two
+        regions of the territories template; import the territories first."""
+        return [
+            {
+                "label": self.env._("Import Template for Sales Targets"),
+                "template": "/sales_territory/static/xls/sales_target.xlsx",
+            }
+        ]

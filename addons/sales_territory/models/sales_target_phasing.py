@@ -10,6 +10,7 @@ class SalesTargetPhasing(models.Model):
 
     _name = "sales.target.phasing"
     _description = "Target Phasing Profile"
+    _inherit = ["sales.territory.input.mixin"]
     _order = "sequence, id"
 
     name = fields.Char(required=True, translate=True)

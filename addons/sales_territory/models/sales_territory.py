@@ -13,7 +13,7 @@ LEVELS = [
 class SalesTerritory(models.Model):
     _name = "sales.territory"
     _description = "Sales Territory"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "sales.territory.input.mixin"]
     _parent_name = "parent_id"
     _parent_store = True
     _rec_name = "complete_name"
@@ -378,12 +378,14 @@ class SalesTerritory(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_input_values(vals_list)
         self._check_code_available([(vals, None) for vals in vals_list])
         territories = super().create(vals_list)
         territories._membership_changed()
         return territories
 
     def write(self, vals):
+        self._check_input_values([vals])
         if vals.get("parent_id"):
             self._check_no_cycle(self.browse(vals["parent_id"]))
         if "code" in vals or "company_id" in vals:
@@ -460,3 +462,14 @@ class SalesTerritory(models.Model):
         )
         action["domain"] = [("territory_id", "=", self.id)]
         return action
+
+    @api.model
+    def get_import_templates(self):
+        """Offered on the import screen: China's regions, provinces and some
+        cities (the file is written by docs/import_templates.py)."""
+        return [
+            {
+                "label": self.env._("Import Template for Territories"),
+                "template": "/sales_territory/static/xls/sales_territory.xlsx",
+            }
+        ]

@@ -3,7 +3,7 @@ import logging
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.modules import module as odoo_module
-from odoo.tools import SQL, format_datetime
+from odoo.tools import SQL, format_date, format_datetime
 
 _logger = logging.getLogger(__name__)
 
@@ -11,7 +11,7 @@ _logger = logging.getLogger(__name__)
 class SalesTerritoryRealignment(models.Model):
     _name = "sales.territory.realignment"
     _description = "Territory Realignment"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "sales.territory.input.mixin"]
     _order = "id desc"
     _check_company_auto = True
 
@@ -300,6 +300,9 @@ SELECT %(realignment)s, %(company)s, l.partner_id, l.current_territory_id,
         """Apply the proposed moves in committed batches (resumable)."""
         self.ensure_one()
         self.env.flush_all()
+        # each batch starts its transaction (its snapshot) just before it locks
+        # its rows: what the preview did is committed first
+        self._commit_batch()
         total = self.env["sales.territory.realignment.line"].search_count(
             [
                 ("realignment_id", "=", self.id),
@@ -328,19 +331,39 @@ SELECT %(realignment)s, %(company)s, l.partner_id, l.current_territory_id,
 
     def _apply_batch(self, batch_size, after_id=0):
         """Apply the next lines (by id, after ``after_id``); returns how many
-        were handled and the last id."""
+        were handled and the last id.
+
+        The lines and the open documents they carry are locked first, at the
+        start of the batch's transaction: users confirm or edit orders of the
+        moved customers while the batch runs, and a document changed after the
+        snapshot of the transaction could not be updated any more (a
+        serialization failure, the whole batch undone). The documents being
+        written at that moment (locked) keep their territory."""
         cr = self.env.cr
+        cr.execute(
+            SQL(
+                """SELECT id FROM sales_territory_realignment_result
+                    WHERE realignment_id = %(realignment)s AND id > %(after)s
+                      AND state = 'todo' AND NOT conflict
+                    ORDER BY id
+                    LIMIT %(limit)s
+                      FOR UPDATE SKIP LOCKED""",
+                realignment=self.id,
+                after=after_id,
+                limit=batch_size,
+            )
+        )
+        batch_ids = [line_id for (line_id,) in cr.fetchall()]
+        if not batch_ids:
+            return 0, after_id
+        documents = self._lock_open_documents(batch_ids)
         cr.execute(
             SQL(
                 """
 WITH batch AS (
     SELECT id, partner_id, current_territory_id, new_territory_id, rule_id
       FROM sales_territory_realignment_result
-     WHERE realignment_id = %(realignment)s AND id > %(after)s
-       AND state = 'todo' AND NOT conflict
-     ORDER BY id
-     LIMIT %(limit)s
-     FOR UPDATE SKIP LOCKED
+     WHERE id = ANY(%(batch)s)
 ),
 moved AS (
     UPDATE res_partner p
@@ -359,25 +382,24 @@ UPDATE sales_territory_realignment_result l
  WHERE l.id = b.id
 RETURNING l.id, l.state
 """,
-                realignment=self.id,
-                after=after_id,
-                limit=batch_size,
+                batch=batch_ids,
                 uid=self.env.uid,
             )
         )
         rows = cr.fetchall()
         done_ids = [line_id for line_id, state in rows if state == "done"]
         if done_ids:
-            self._propagate(done_ids)
+            self._propagate(done_ids, documents)
         self.env["res.partner"].invalidate_model(
             ["territory_id", "write_uid", "write_date"]
         )
         self.env["sales.territory.realignment.line"].invalidate_model()
         return len(rows), max((line_id for line_id, _state in rows), default=after_id)
 
-    def _propagate(self, line_ids):
+    def _propagate(self, line_ids, documents=None):
         """Contacts and open documents of the applied lines (the applied lines
-        are themselves the audit log of the moves: ``sales.territory.move``)."""
+        are themselves the audit log of the moves: ``sales.territory.move``).
+        ``documents``: {table: ids} of the open documents locked for them."""
         # contacts share the territory of their commercial entity
         self.env.cr.execute(
             SQL(
@@ -392,15 +414,51 @@ RETURNING l.id, l.state
             )
         )
         if self.carry_open_documents:
-            self._carry_open_documents(line_ids)
+            self._carry_open_documents(line_ids, documents)
 
-    def _carry_open_documents(self, line_ids):
-        """Open quotations and leads of the moved customers follow them."""
-        cr = self.env.cr
-        for table, open_condition in (
+    def _open_document_conditions(self):
+        return (
             ("sale_order", SQL("d.state IN ('draft', 'sent')")),
             ("crm_lead", SQL("d.active AND coalesce(d.probability, 0) < 100")),
-        ):
+        )
+
+    def _lock_open_documents(self, line_ids):
+        """{table: ids} of the open documents of the customers of the lines
+        that follow them, locked; those locked by another transaction are
+        left out (they keep their territory)."""
+        if not self.carry_open_documents:
+            return {}
+        documents = {}
+        for table, open_condition in self._open_document_conditions():
+            self.env.cr.execute(
+                SQL(
+                    """SELECT d.id
+                         FROM %(table)s d
+                         JOIN res_partner c ON c.id = d.partner_id
+                         JOIN sales_territory_realignment_result l
+                           ON l.partner_id = c.commercial_partner_id
+                        WHERE l.id = ANY(%(lines)s)
+                          AND %(open)s
+                          AND d.territory_id
+                              IS NOT DISTINCT FROM l.current_territory_id
+                          FOR NO KEY UPDATE OF d SKIP LOCKED""",
+                    table=SQL.identifier(table),
+                    lines=line_ids,
+                    open=open_condition,
+                )
+            )
+            documents[table] = [doc_id for (doc_id,) in self.env.cr.fetchall()]
+        return documents
+
+    def _carry_open_documents(self, line_ids, documents=None):
+        """Open quotations and leads of the moved customers follow them (only
+        ``documents``, {table: ids}, when given)."""
+        cr = self.env.cr
+        for table, open_condition in self._open_document_conditions():
+            if documents is not None:
+                open_condition = SQL(
+                    "%s AND d.id = ANY(%s)", open_condition, documents.get(table, [])
+                )
             cr.execute(
                 SQL(
                     """UPDATE %(table)s d
@@ -432,6 +490,15 @@ RETURNING l.id, l.state
                     self.env._(
                         "Set the effective date of %s before scheduling it.",
                         realignment.name,
+                    )
+                )
+            if realignment.effective_date < fields.Date.context_today(self):
+                raise UserError(
+                    self.env._(
+                        "The effective date of %(name)s, %(date)s, is in the past: "
+                        "choose a date from today on, or apply the realignment now.",
+                        name=realignment.name,
+                        date=format_date(self.env, realignment.effective_date),
                     )
                 )
             if realignment.state == "draft":

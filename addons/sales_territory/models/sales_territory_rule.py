@@ -45,6 +45,7 @@ def split_list(value):
 class SalesTerritoryRule(models.Model):
     _name = "sales.territory.rule"
     _description = "Territory Assignment Rule"
+    _inherit = ["sales.territory.input.mixin"]
     _order = "sequence, id"
     _check_company_auto = True
 
@@ -544,3 +545,15 @@ SELECT key,
             key: Match(territory_id, rule_id, conflict, rule_ids)
             for key, territory_id, rule_id, conflict, rule_ids in self.env.cr.fetchall()
         }
+
+    @api.model
+    def get_import_templates(self):
+        """Offered on the import screen: the rules of the territories template
+        (by province, zip range, zip prefix and city); import the territories
+        first."""
+        return [
+            {
+                "label": self.env._("Import Template for Territory Rules"),
+                "template": "/sales_territory/static/xls/sales_territory_rule.xlsx",
+            }
+        ]

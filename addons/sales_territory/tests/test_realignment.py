@@ -230,6 +230,10 @@ class TestRealignment(TerritoryCommon):
             plan = self._realignment(effective_date="2030-04-01")
             with self.assertRaisesRegex(UserError, "effective date"):
                 self._realignment().action_schedule()
+            past = self._realignment(effective_date="2030-03-19")
+            with self.assertRaisesRegex(UserError, "is in the past"):
+                past.action_schedule()
+            self.assertEqual(past.state, "draft")
             plan.action_schedule()
             self.assertEqual(plan.state, "scheduled")
             self.env["sales.territory.realignment"]._cron_apply_scheduled()

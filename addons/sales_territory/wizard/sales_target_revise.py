@@ -7,6 +7,7 @@ from ..models.sales_target import REVISION_CONTEXT
 class SalesTargetRevise(models.TransientModel):
     _name = "sales.target.revise"
     _description = "Revise a Sales Target"
+    _inherit = ["sales.territory.input.mixin"]
 
     target_id = fields.Many2one("sales.target", required=True, ondelete="cascade")
     current_value = fields.Float(

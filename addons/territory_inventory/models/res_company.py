@@ -1,9 +1,14 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+# Upper bounds of the replenishment settings, in days.
+MAX_HISTORY_DAYS = 3650
+MAX_CYCLE_DAYS = 365
+
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _name = "res.company"
+    _inherit = ["res.company", "sales.territory.input.mixin"]
 
     replenishment_history_days = fields.Integer(
         string="Demand History (days)",
@@ -71,4 +76,27 @@ class ResCompany(models.Model):
             if company.rebalance_surplus_days <= 0:
                 raise ValidationError(
                     self.env._("The surplus limit must be at least one day of cover.")
+                )
+            # upper bounds: checked before the values reach the database, whose
+            # integer columns would refuse absurd ones with a technical error
+            if (
+                company.replenishment_history_days > MAX_HISTORY_DAYS
+                or company.rebalance_surplus_days > MAX_HISTORY_DAYS
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The demand history and the surplus limit are at most "
+                        "%(max)s days (ten years).",
+                        max=MAX_HISTORY_DAYS,
+                    )
+                )
+            if (
+                company.replenishment_lead_time > MAX_CYCLE_DAYS
+                or company.replenishment_review_days > MAX_CYCLE_DAYS
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Lead time and review period are at most %(max)s days.",
+                        max=MAX_CYCLE_DAYS,
+                    )
                 )

@@ -2,7 +2,8 @@ from odoo import fields, models
 
 
 class ResConfigSettings(models.TransientModel):
-    _inherit = "res.config.settings"
+    _name = "res.config.settings"
+    _inherit = ["res.config.settings", "sales.territory.input.mixin"]
 
     replenishment_history_days = fields.Integer(
         related="company_id.replenishment_history_days", readonly=False

@@ -10,7 +10,8 @@ WAREHOUSE_SOURCES = [
 
 
 class SaleOrder(models.Model):
-    _inherit = "sale.order"
+    _name = "sale.order"
+    _inherit = ["sale.order", "sales.territory.input.mixin"]
 
     warehouse_source = fields.Selection(
         WAREHOUSE_SOURCES,

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class SalesTerritory(models.Model):
@@ -34,3 +34,16 @@ class SalesTerritory(models.Model):
             | subtree.sourcing_rule_ids.warehouse_id
             | region._effective_warehouse()
         )
+
+    @api.model
+    def get_import_templates(self):
+        """Besides the territories template: the warehouse of each region of
+        the territories template (an update of the territories)."""
+        return super().get_import_templates() + [
+            {
+                "label": self.env._("Import Template for Territory Warehouses"),
+                "template": (
+                    "/territory_inventory/static/xls/sales_territory_warehouse.xlsx"
+                ),
+            }
+        ]

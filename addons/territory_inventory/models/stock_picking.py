@@ -7,7 +7,8 @@ from odoo.addons.sales_territory.models.sales_territory_rule import normalize_zi
 
 
 class StockPicking(models.Model):
-    _inherit = "stock.picking"
+    _name = "stock.picking"
+    _inherit = ["stock.picking", "sales.territory.input.mixin"]
 
     territory_id = fields.Many2one(
         "sales.territory",
@@ -113,7 +114,8 @@ class StockPickingBatch(models.Model):
 
 
 class StockPickingType(models.Model):
-    _inherit = "stock.picking.type"
+    _name = "stock.picking.type"
+    _inherit = ["stock.picking.type", "sales.territory.input.mixin"]
 
     batch_group_by_territory = fields.Boolean(
         string="Territory",

@@ -2,7 +2,8 @@ from odoo import fields, models
 
 
 class StockWarehouseOrderpoint(models.Model):
-    _inherit = "stock.warehouse.orderpoint"
+    _name = "stock.warehouse.orderpoint"
+    _inherit = ["stock.warehouse.orderpoint", "sales.territory.input.mixin"]
 
     territory_locked = fields.Boolean(
         string="Locked for Territory Planning",

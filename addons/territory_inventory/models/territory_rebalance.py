@@ -10,6 +10,7 @@ class TerritoryRebalanceProposal(models.Model):
 
     _name = "territory.rebalance.proposal"
     _description = "Rebalancing Proposal"
+    _inherit = ["sales.territory.input.mixin"]
     _order = "state, id desc"
     _rec_name = "product_id"
     _check_company_auto = True

@@ -20,7 +20,7 @@ class TerritoryReplenishmentRun(models.Model):
 
     _name = "territory.replenishment.run"
     _description = "Territory Replenishment Run"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "sales.territory.input.mixin"]
     _order = "id desc"
     _check_company_auto = True
 

@@ -8,6 +8,7 @@ class TerritorySourcingRule(models.Model):
 
     _name = "territory.sourcing.rule"
     _description = "Territory Sourcing Rule"
+    _inherit = ["sales.territory.input.mixin"]
     _order = "sequence, id"
     _check_company_auto = True
 
@@ -109,3 +110,16 @@ class TerritorySourcingRule(models.Model):
                 rule.id,
             )
         )[:1]
+
+    @api.model
+    def get_import_templates(self):
+        """Offered on the import screen: sourcing rules of the territories and
+        channels templates; create the warehouses first."""
+        return [
+            {
+                "label": self.env._("Import Template for Sourcing Rules"),
+                "template": (
+                    "/territory_inventory/static/xls/territory_sourcing_rule.xlsx"
+                ),
+            }
+        ]
