@@ -162,8 +162,9 @@ class SalesTerritoryRealignment(models.Model):
         while modules are installed (their data loads in savepoints)."""
         registry = self.env.registry
         if odoo_module.current_test or registry.in_test_mode() or not registry.ready:
-            return
+            return False
         self.env.cr.commit()  # pylint: disable=invalid-commit
+        return True
 
     def _scope_condition(self):
         """SQL condition on a line (alias l) for the chosen scope."""
@@ -300,9 +301,6 @@ SELECT %(realignment)s, %(company)s, l.partner_id, l.current_territory_id,
         """Apply the proposed moves in committed batches (resumable)."""
         self.ensure_one()
         self.env.flush_all()
-        # each batch starts its transaction (its snapshot) just before it locks
-        # its rows: what the preview did is committed first
-        self._commit_batch()
         total = self.env["sales.territory.realignment.line"].search_count(
             [
                 ("realignment_id", "=", self.id),
@@ -312,6 +310,7 @@ SELECT %(realignment)s, %(company)s, l.partner_id, l.current_territory_id,
         )
         done = after_id = 0
         while True:
+            self._start_batch()
             count, after_id = self._apply_batch(batch_size, after_id)
             if not count:
                 break
@@ -319,7 +318,6 @@ SELECT %(realignment)s, %(company)s, l.partner_id, l.current_territory_id,
             self.env["ir.cron"]._notify_progress(
                 done=done, remaining=max(total - done, 0)
             )
-            self._commit_batch()
         self.write(
             {
                 "state": "done",
@@ -329,41 +327,36 @@ SELECT %(realignment)s, %(company)s, l.partner_id, l.current_territory_id,
         )
         _logger.info("Realignment %s applied: %s lines", self.id, done)
 
+    def _start_batch(self):
+        """Commit what is done and run the next batch in READ COMMITTED.
+
+        A batch takes seconds while users confirm and edit orders of the moved
+        customers, or edit the customers. In REPEATABLE READ (Odoo's), a row
+        that another transaction changed after the batch began cannot be
+        updated by the batch: a serialization failure, the batch undone,
+        retried a few times, then given up. In READ COMMITTED each statement
+        waits for the rows being written and checks its conditions again on
+        what was committed: an order confirmed meanwhile is no longer carried
+        (its territory is frozen), a customer moved by hand meanwhile is
+        skipped. Nothing changes where batches are not committed (tests)."""
+        if self._commit_batch():
+            self.env.cr.execute(SQL("SET TRANSACTION ISOLATION LEVEL READ COMMITTED"))
+
     def _apply_batch(self, batch_size, after_id=0):
         """Apply the next lines (by id, after ``after_id``); returns how many
-        were handled and the last id.
-
-        The lines and the open documents they carry are locked first, at the
-        start of the batch's transaction: users confirm or edit orders of the
-        moved customers while the batch runs, and a document changed after the
-        snapshot of the transaction could not be updated any more (a
-        serialization failure, the whole batch undone). The documents being
-        written at that moment (locked) keep their territory."""
+        were handled and the last id."""
         cr = self.env.cr
-        cr.execute(
-            SQL(
-                """SELECT id FROM sales_territory_realignment_result
-                    WHERE realignment_id = %(realignment)s AND id > %(after)s
-                      AND state = 'todo' AND NOT conflict
-                    ORDER BY id
-                    LIMIT %(limit)s
-                      FOR UPDATE SKIP LOCKED""",
-                realignment=self.id,
-                after=after_id,
-                limit=batch_size,
-            )
-        )
-        batch_ids = [line_id for (line_id,) in cr.fetchall()]
-        if not batch_ids:
-            return 0, after_id
-        documents = self._lock_open_documents(batch_ids)
         cr.execute(
             SQL(
                 """
 WITH batch AS (
     SELECT id, partner_id, current_territory_id, new_territory_id, rule_id
       FROM sales_territory_realignment_result
-     WHERE id = ANY(%(batch)s)
+     WHERE realignment_id = %(realignment)s AND id > %(after)s
+       AND state = 'todo' AND NOT conflict
+     ORDER BY id
+     LIMIT %(limit)s
+     FOR UPDATE SKIP LOCKED
 ),
 moved AS (
     UPDATE res_partner p
@@ -382,24 +375,25 @@ UPDATE sales_territory_realignment_result l
  WHERE l.id = b.id
 RETURNING l.id, l.state
 """,
-                batch=batch_ids,
+                realignment=self.id,
+                after=after_id,
+                limit=batch_size,
                 uid=self.env.uid,
             )
         )
         rows = cr.fetchall()
         done_ids = [line_id for line_id, state in rows if state == "done"]
         if done_ids:
-            self._propagate(done_ids, documents)
+            self._propagate(done_ids)
         self.env["res.partner"].invalidate_model(
             ["territory_id", "write_uid", "write_date"]
         )
         self.env["sales.territory.realignment.line"].invalidate_model()
         return len(rows), max((line_id for line_id, _state in rows), default=after_id)
 
-    def _propagate(self, line_ids, documents=None):
+    def _propagate(self, line_ids):
         """Contacts and open documents of the applied lines (the applied lines
-        are themselves the audit log of the moves: ``sales.territory.move``).
-        ``documents``: {table: ids} of the open documents locked for them."""
+        are themselves the audit log of the moves: ``sales.territory.move``)."""
         # contacts share the territory of their commercial entity
         self.env.cr.execute(
             SQL(
@@ -414,51 +408,15 @@ RETURNING l.id, l.state
             )
         )
         if self.carry_open_documents:
-            self._carry_open_documents(line_ids, documents)
+            self._carry_open_documents(line_ids)
 
-    def _open_document_conditions(self):
-        return (
+    def _carry_open_documents(self, line_ids):
+        """Open quotations and leads of the moved customers follow them."""
+        cr = self.env.cr
+        for table, open_condition in (
             ("sale_order", SQL("d.state IN ('draft', 'sent')")),
             ("crm_lead", SQL("d.active AND coalesce(d.probability, 0) < 100")),
-        )
-
-    def _lock_open_documents(self, line_ids):
-        """{table: ids} of the open documents of the customers of the lines
-        that follow them, locked; those locked by another transaction are
-        left out (they keep their territory)."""
-        if not self.carry_open_documents:
-            return {}
-        documents = {}
-        for table, open_condition in self._open_document_conditions():
-            self.env.cr.execute(
-                SQL(
-                    """SELECT d.id
-                         FROM %(table)s d
-                         JOIN res_partner c ON c.id = d.partner_id
-                         JOIN sales_territory_realignment_result l
-                           ON l.partner_id = c.commercial_partner_id
-                        WHERE l.id = ANY(%(lines)s)
-                          AND %(open)s
-                          AND d.territory_id
-                              IS NOT DISTINCT FROM l.current_territory_id
-                          FOR NO KEY UPDATE OF d SKIP LOCKED""",
-                    table=SQL.identifier(table),
-                    lines=line_ids,
-                    open=open_condition,
-                )
-            )
-            documents[table] = [doc_id for (doc_id,) in self.env.cr.fetchall()]
-        return documents
-
-    def _carry_open_documents(self, line_ids, documents=None):
-        """Open quotations and leads of the moved customers follow them (only
-        ``documents``, {table: ids}, when given)."""
-        cr = self.env.cr
-        for table, open_condition in self._open_document_conditions():
-            if documents is not None:
-                open_condition = SQL(
-                    "%s AND d.id = ANY(%s)", open_condition, documents.get(table, [])
-                )
+        ):
             cr.execute(
                 SQL(
                     """UPDATE %(table)s d
