@@ -1,4 +1,5 @@
 import math
+from collections import defaultdict
 from datetime import timedelta
 from statistics import NormalDist
 
@@ -125,8 +126,11 @@ class TerritoryReplenishmentRun(models.Model):
                 }
             )
             run.line_ids.unlink()
+            # the statistics of every warehouse by one query (one reading of the
+            # moves), then the proposals committed warehouse by warehouse
+            demand = run._demand(warehouses)
             for warehouse in warehouses:
-                run._plan_warehouse(warehouse)
+                run._plan_warehouse(warehouse, demand.get(warehouse.id))
                 self.env["sales.territory.realignment"]._commit_batch()
             if run.mode == "auto":
                 run._apply(run.line_ids.filtered(lambda line: line.state == "proposed"))
@@ -169,53 +173,87 @@ SELECT d.warehouse_id, d.product_id,
             until=until,
         )
 
-    def _lead_times(self, products):
-        """Days of the fastest vendor of each product (else the default)."""
+    def _lead_times(self, templates):
+        """Days of the fastest vendor of each product template (else the
+        default): {template id: days}."""
         sellers = self.env["product.supplierinfo"]._read_group(
-            [("product_tmpl_id", "in", products.product_tmpl_id.ids)],
+            [("product_tmpl_id", "in", list(templates))],
             ["product_tmpl_id"],
             ["delay:min"],
         )
         delays = {template.id: delay for template, delay in sellers}
         return {
-            product.id: delays.get(product.product_tmpl_id.id, self.default_lead_time)
-            for product in products
+            template: delays.get(template, self.default_lead_time)
+            for template in templates
         }
 
-    def _plan_warehouse(self, warehouse):
-        """Figures and proposal of every product delivered from a warehouse."""
+    def _demand(self, warehouses):
+        """{warehouse id: {product id: (mean, sigma)}} over the run's history
+        window ending now, for all the warehouses at once."""
         self.ensure_one()
         days = self.history_days
         until = fields.Datetime.now()
-        since = until - timedelta(days=days)
         self.env.flush_all()
-        self.env.cr.execute(self._demand_sql(warehouse, since, until, days))
-        stats = {
-            product: (mean, sigma)
-            for _wh, product, mean, sigma in self.env.cr.fetchall()
-        }
+        self.env.cr.execute(
+            self._demand_sql(warehouses, until - timedelta(days=days), until, days)
+        )
+        demand = defaultdict(dict)
+        for warehouse, product, mean, sigma in self.env.cr.fetchall():
+            demand[warehouse][product] = (mean, sigma)
+        return demand
+
+    def _plan_warehouse(self, warehouse, stats):
+        """Figures and proposal of every storable product delivered from a
+        warehouse; ``stats``: {product id: (mean, sigma)} of the warehouse.
+        Thousands of products per warehouse: their figures are read as plain
+        values by a few queries and the proposals written by one INSERT,
+        without a record per product."""
+        self.ensure_one()
         if not stats:
             return
-        products = (
-            self.env["product.product"].browse(list(stats)).filtered("is_storable")
+        cr = self.env.cr
+        # the storable products, their template and their unit's rounding
+        cr.execute(
+            SQL(
+                """SELECT pp.id, pt.id, uom.rounding
+                     FROM product_product pp
+                     JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                     JOIN uom_uom uom ON uom.id = pt.uom_id
+                    WHERE pp.id = ANY(%s) AND pt.is_storable
+                    ORDER BY pp.id""",
+                list(stats),
+            )
         )
-        lead_times = self._lead_times(products)
+        products = cr.fetchall()
+        if not products:
+            return
+        lead_times = self._lead_times({template for _pp, template, _r in products})
         z = NormalDist().inv_cdf(self.service_level / 100.0)
         orderpoints = {
-            op.product_id.id: op
-            for op in self.env["stock.warehouse.orderpoint"].search(
+            op.product_id.id: (
+                op.id,
+                op.territory_locked,
+                op.product_min_qty,
+                op.product_max_qty,
+            )
+            for op in self.env["stock.warehouse.orderpoint"].search_fetch(
                 [
                     ("warehouse_id", "=", warehouse.id),
                     ("location_id", "=", warehouse.lot_stock_id.id),
-                    ("product_id", "in", products.ids),
-                ]
+                    ("product_id", "in", [product for product, _t, _r in products]),
+                ],
+                [
+                    "product_id",
+                    "territory_locked",
+                    "product_min_qty",
+                    "product_max_qty",
+                ],
             )
         }
         rows = []
-        for product in products:
-            mean, sigma = stats[product.id]
-            lead_time = lead_times[product.id]
-            rounding = product.uom_id.rounding
+        for product, template, rounding in products:
+            mean, sigma = stats[product]
+            lead_time = lead_times[template]
             safety = z * sigma * math.sqrt(lead_time)
             minimum = float_round(
                 mean * lead_time + safety,
@@ -227,44 +265,44 @@ SELECT d.warehouse_id, d.product_id,
                 precision_rounding=rounding,
                 rounding_method="UP",
             )
-            orderpoint = orderpoints.get(product.id)
-            if orderpoint and orderpoint.territory_locked:
+            op_id, locked, old_min, old_max = orderpoints.get(product, (None,) * 4)
+            if locked:
                 state = "locked"
-            elif (
-                orderpoint
-                and orderpoint.product_min_qty == minimum
-                and orderpoint.product_max_qty == maximum
-            ):
+            elif op_id and old_min == minimum and old_max == maximum:
                 state = "unchanged"
             else:
                 state = "proposed"
             rows.append(
-                SQL(
-                    "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                    self.id,
-                    self.company_id.id,
-                    warehouse.id,
-                    product.id,
-                    orderpoint.id if orderpoint else None,
+                (
+                    product,
+                    op_id,
                     mean,
                     sigma,
                     lead_time,
                     safety,
                     minimum,
                     maximum,
-                    orderpoint.product_min_qty if orderpoint else None,
-                    orderpoint.product_max_qty if orderpoint else None,
+                    old_min,
+                    old_max,
                     state,
                 )
             )
-        self.env.cr.execute(
+        columns = [list(column) for column in zip(*rows, strict=True)]
+        cr.execute(
             SQL(
                 """INSERT INTO territory_replenishment_line
                           (run_id, company_id, warehouse_id, product_id, orderpoint_id,
                            demand, sigma, lead_time, safety_stock, min_qty, max_qty,
                            old_min_qty, old_max_qty, state)
-                   VALUES %s""",
-                SQL(", ").join(rows),
+                   SELECT %s, %s, %s, v.*
+                     FROM unnest(%s::int[], %s::int[], %s::numeric[], %s::numeric[],
+                                 %s::int[], %s::numeric[], %s::numeric[],
+                                 %s::numeric[], %s::numeric[], %s::numeric[],
+                                 %s::varchar[]) AS v""",
+                self.id,
+                self.company_id.id,
+                warehouse.id,
+                *columns,
             )
         )
         self.env["territory.replenishment.line"].invalidate_model()

@@ -2,7 +2,7 @@ import math
 import statistics
 from datetime import date, datetime, time, timedelta
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import float_round
@@ -145,6 +145,42 @@ class TestReplenishment(InventoryCommon):
                 [("product_id", "=", self.steady.id)]
             )
         )
+
+    def test_warehouses_planned_together(self):
+        """One reading of the deliveries for all the warehouses of a run: each
+        warehouse keeps its own figures; a product that is not storable gets
+        no proposal."""
+        self._deliver(self.steady, self.wh_city, 5, 2)
+        untracked = self.env["product.product"].create(
+            {"name": "Untracked", "type": "consu", "is_storable": False}
+        )
+        # delivered without stock (not tracked)
+        move = self.env["stock.move"].create(
+            {
+                "name": "Untracked delivery",
+                "product_id": untracked.id,
+                "product_uom": untracked.uom_id.id,
+                "product_uom_qty": 4,
+                "location_id": self.wh_north.lot_stock_id.id,
+                "location_dest_id": self.customer_location.id,
+            }
+        )
+        move._action_confirm()
+        move.write({"quantity": 4, "picked": True})
+        move._action_done()
+        move.date = fields.Datetime.now() - timedelta(days=2, hours=1)
+        self.assertEqual(move.state, "done")
+        run = self._run(mode="review")
+        city = self._line(run, self.steady, self.wh_city)
+        self.assertAlmostEqual(city.demand, 0.5, places=4)
+        self.assertAlmostEqual(city.sigma, statistics.stdev([5] + [0] * 9), places=4)
+        mean, sigma, minimum, maximum = self._expected(self.steady_days)
+        north = self._line(run, self.steady)
+        self.assertAlmostEqual(north.demand, mean, places=4)
+        self.assertAlmostEqual(north.sigma, sigma, places=4)
+        self.assertEqual((north.min_qty, north.max_qty), (minimum, maximum))
+        self.assertFalse(self._line(run, untracked))
+        self.assertFalse(self._line(run, untracked, self.wh_city))
 
     def test_review_then_apply_and_locked_rules(self):
         locked = self.env["stock.warehouse.orderpoint"].create(
