@@ -6,6 +6,7 @@
     python3 bench/run.py segments --scale 1000000 [--db tcm_bench_segments] [--keep]
     python3 bench/run.py channel_scorecard --scale 1000000 [--db tcm_bench_channels]
     python3 bench/run.py partner_rebates --scale 1000000 [--db tcm_bench_partners]
+    python3 bench/run.py replenishment --scale 1000000 [--db tcm_bench_stock]
 
 Each line is ``{"name", "scale", "seconds", "baseline", "baseline_seconds",
 "ratio"}`` with ``ratio = seconds / baseline_seconds``, both measured in the
@@ -256,6 +257,28 @@ def channel_scorecard(args):
     )
 
 
+def replenishment(args):
+    import replenishment as bench
+
+    def generate_data(env, scale, vacuum):
+        phases = bench.generate_data(env, scale)
+        env.cr.commit()
+        _timed_vacuum(vacuum, bench.VACUUM_TABLES, phases)
+        return phases
+
+    def measure(env, args, vacuum):
+        return bench.run(env, args.scale, args.explain)
+
+    return run_benchmark(
+        args,
+        generate_data,
+        measure,
+        "checks of the proposals or of the orders' warehouses failed "
+        "(see the MISMATCH lines)",
+        modules=("sales_territory", "sales_channel", "territory_inventory"),
+    )
+
+
 def partner_rebates(args):
     import partner_rebates as bench
 
@@ -306,6 +329,7 @@ BENCHMARKS = {
     "segments": (segments, 1_000_000, "tcm_bench_segments"),
     "channel_scorecard": (channel_scorecard, 1_000_000, "tcm_bench_channels"),
     "partner_rebates": (partner_rebates, 1_000_000, "tcm_bench_partners"),
+    "replenishment": (replenishment, 1_000_000, "tcm_bench_stock"),
 }
 
 
@@ -316,12 +340,14 @@ def main():
         "--scale",
         type=int,
         help="customers (territory_assign, default 100,000) or sale order lines "
-        "(targets and channel_scorecard, default 1,000,000)",
+        "(targets and channel_scorecard, default 1,000,000) or done deliveries "
+        "(replenishment, default 1,000,000)",
     )
     parser.add_argument(
         "--db",
         help="database (default tcm_bench for territory_assign, tcm_bench_targets "
-        "for targets, tcm_bench_channels for channel_scorecard)",
+        "for targets, tcm_bench_channels for channel_scorecard, tcm_bench_stock "
+        "for replenishment)",
     )
     parser.add_argument(
         "--keep",
