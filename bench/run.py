@@ -7,6 +7,7 @@
     python3 bench/run.py channel_scorecard --scale 1000000 [--db tcm_bench_channels]
     python3 bench/run.py partner_rebates --scale 1000000 [--db tcm_bench_partners]
     python3 bench/run.py replenishment --scale 1000000 [--db tcm_bench_stock]
+    python3 bench/run.py install --scale 100000 [--db tcm_bench_install] [--keep]
 
 Each line is ``{"name", "scale", "seconds", "baseline", "baseline_seconds",
 "ratio"}`` with ``ratio = seconds / baseline_seconds``, both measured in the
@@ -322,6 +323,21 @@ def segments(args):
     )
 
 
+def install_on_customers(args):
+    """sales_territory installed on a database that has N customers: the
+    install has its own databases (a base, two copies), see install.py."""
+    import install as bench
+
+    rows, phases, problems = bench.run(args, odoo_args, pg_connect, vacuum_factory)
+    for row in rows:
+        print(json.dumps(row), flush=True)
+    log("phases (s): " + ", ".join(f"{k} {v:.2f}" for k, v in phases.items()))
+    if problems:
+        log(f"FAILED: {problems}")
+        return 1
+    return 0
+
+
 # name: (function, default scale, default database)
 BENCHMARKS = {
     "territory_assign": (territory_assign, 100_000, "tcm_bench"),
@@ -330,6 +346,7 @@ BENCHMARKS = {
     "channel_scorecard": (channel_scorecard, 1_000_000, "tcm_bench_channels"),
     "partner_rebates": (partner_rebates, 1_000_000, "tcm_bench_partners"),
     "replenishment": (replenishment, 1_000_000, "tcm_bench_stock"),
+    "install": (install_on_customers, 100_000, "tcm_bench_install"),
 }
 
 
@@ -341,13 +358,14 @@ def main():
         type=int,
         help="customers (territory_assign, default 100,000) or sale order lines "
         "(targets and channel_scorecard, default 1,000,000) or done deliveries "
-        "(replenishment, default 1,000,000)",
+        "(replenishment, default 1,000,000) or customers (install, default 100,000)",
     )
     parser.add_argument(
         "--db",
         help="database (default tcm_bench for territory_assign, tcm_bench_targets "
         "for targets, tcm_bench_channels for channel_scorecard, tcm_bench_stock "
-        "for replenishment)",
+        "for replenishment, tcm_bench_install for install and its copies "
+        "tcm_bench_install_base and tcm_bench_install_empty)",
     )
     parser.add_argument(
         "--keep",

@@ -72,6 +72,19 @@ def assign_existing_customers(env):
 
 
 def uninstall_hook(env):
+    # After this hook Odoo deletes, one by one, the records of the module's XML
+    # ids (the demo's), then drops the module's columns and tables. Territories
+    # and realignments go with their tables instead: customers and
+    # sub-territories still point at the territories (restrict), and deleting a
+    # realignment deletes its rows of the plain table dropped below, so each
+    # deletion would fail (an ERROR in the log) before the table is dropped.
+    env.cr.execute(
+        SQL(
+            "DELETE FROM ir_model_data WHERE module = 'sales_territory' "
+            "AND model = ANY(%s)",
+            ["sales.territory", "sales.territory.realignment"],
+        )
+    )
     # plain table of the realignment lines (see sales.territory.realignment.line)
     env.cr.execute(SQL("DROP TABLE IF EXISTS sales_territory_realignment_result"))
     env["ir.config_parameter"].sudo().search(
