@@ -100,35 +100,22 @@ class TerritoryReplenishmentRun(models.Model):
         return warehouses.filtered(lambda wh: wh.company_id == self.company_id)
 
     def action_run(self):
+        """Plan the run's warehouses, the proposals committed warehouse by
+        warehouse. A run left *Running* (the process was stopped) resumes:
+        the warehouses whose proposals were committed are kept, the others
+        are planned with the run's own settings."""
         for run in self:
-            if run.state not in ("draft", "proposed"):
+            if run.state not in ("draft", "proposed", "running"):
                 raise UserError(
                     self.env._("Run %s was already applied: start a new run.", run.name)
                 )
-            company = run.company_id
-            warehouses = run._territory_warehouses()
-            if not warehouses:
-                raise UserError(
-                    self.env._(
-                        "No warehouse to plan: give the territories a warehouse (or "
-                        "sourcing rules) first."
-                    )
-                )
-            run.write(
-                {
-                    "state": "running",
-                    "warehouse_ids": [(6, 0, warehouses.ids)],
-                    "history_days": company.replenishment_history_days,
-                    "service_level": company.replenishment_service_level,
-                    "review_days": company.replenishment_review_days,
-                    "default_lead_time": company.replenishment_lead_time,
-                    "run_date": fields.Datetime.now(),
-                }
-            )
-            run.line_ids.unlink()
+            if run.state == "running":
+                warehouses = run.warehouse_ids - run.line_ids.warehouse_id
+            else:
+                warehouses = run._start()
             # the statistics of every warehouse by one query (one reading of the
             # moves), then the proposals committed warehouse by warehouse
-            demand = run._demand(warehouses)
+            demand = run._demand(warehouses) if warehouses else {}
             for warehouse in warehouses:
                 run._plan_warehouse(warehouse, demand.get(warehouse.id))
                 self.env["sales.territory.realignment"]._commit_batch()
@@ -138,6 +125,33 @@ class TerritoryReplenishmentRun(models.Model):
             else:
                 run.state = "proposed"
         return True
+
+    def _start(self):
+        """Fix the run's warehouses and settings, drop earlier proposals and
+        mark it running; returns the warehouses to plan."""
+        self.ensure_one()
+        company = self.company_id
+        warehouses = self._territory_warehouses()
+        if not warehouses:
+            raise UserError(
+                self.env._(
+                    "No warehouse to plan: give the territories a warehouse (or "
+                    "sourcing rules) first."
+                )
+            )
+        self.write(
+            {
+                "state": "running",
+                "warehouse_ids": [(6, 0, warehouses.ids)],
+                "history_days": company.replenishment_history_days,
+                "service_level": company.replenishment_service_level,
+                "review_days": company.replenishment_review_days,
+                "default_lead_time": company.replenishment_lead_time,
+                "run_date": fields.Datetime.now(),
+            }
+        )
+        self.line_ids.unlink()
+        return warehouses
 
     def _demand_sql(self, warehouses, since, until, days):
         """Average daily demand and its standard deviation (over every day of the
@@ -375,7 +389,9 @@ SELECT d.warehouse_id, d.product_id,
 
     @api.model
     def _cron_plan(self):
-        """Weekly: plan every company's territory warehouses in its own mode."""
+        """Weekly: finish the runs a stopped process left running, then plan
+        every company's territory warehouses in its own mode."""
+        self.search([("state", "=", "running")]).action_run()
         for company in self.env["res.company"].search([("active", "=", True)]):
             run = self.create(
                 {"company_id": company.id, "mode": company.replenishment_mode}

@@ -182,6 +182,44 @@ class TestReplenishment(InventoryCommon):
         self.assertFalse(self._line(run, untracked))
         self.assertFalse(self._line(run, untracked, self.wh_city))
 
+    def test_stopped_run_resumes(self):
+        """A run whose process stopped after committing one warehouse's
+        proposals is left Running: running it again (or the weekly job)
+        keeps that warehouse's proposals and plans only the others."""
+        self._deliver(self.steady, self.wh_city, 5, 2)
+        full = self._run(mode="review")
+        self.assertEqual(full.warehouse_ids, self.wh_north | self.wh_city)
+        expected = {
+            (line.warehouse_id, line.product_id): (line.min_qty, line.max_qty)
+            for line in full.line_ids
+        }
+        # the same run stopped after the first warehouse
+        run = self.env["territory.replenishment.run"].create(
+            {"territory_ids": [Command.set(self.north.ids)], "mode": "review"}
+        )
+        run._start()
+        run._plan_warehouse(self.wh_north, run._demand(self.wh_north)[self.wh_north.id])
+        self.assertEqual(run.state, "running")
+        kept = run.line_ids
+        self.assertEqual(kept.warehouse_id, self.wh_north)
+        # the settings changed meanwhile: the run keeps its own
+        self.company.replenishment_history_days = 30
+        self.env["territory.replenishment.run"]._cron_plan()
+        self.assertEqual(run.state, "proposed")
+        self.assertTrue(kept.exists())
+        self.assertEqual(run.line_ids & kept, kept)
+        self.assertEqual(
+            {
+                (line.warehouse_id, line.product_id): (line.min_qty, line.max_qty)
+                for line in run.line_ids
+            },
+            expected,
+        )
+        # a finished run is not planned again
+        run.state = "done"
+        with self.assertRaisesRegex(UserError, "already applied"):
+            run.action_run()
+
     def test_review_then_apply_and_locked_rules(self):
         locked = self.env["stock.warehouse.orderpoint"].create(
             {
