@@ -1,6 +1,6 @@
-from datetime import date, timedelta
+from datetime import timedelta
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
@@ -50,7 +50,11 @@ class TestDeal(PartnerCommon):
         deal.with_user(self.user_partner_manager).action_approve()
         self.assertEqual(deal.state, "approved")
         self.assertEqual(deal.customer_id, self.cust_south)
-        self.assertEqual(deal.protection_end, date.today() + timedelta(days=60))
+        self.assertEqual(
+            deal.protection_end,
+            fields.Date.context_today(deal.with_user(self.user_partner_manager))
+            + timedelta(days=60),
+        )
         lead = deal.lead_id
         self.assertEqual(lead.type, "opportunity")
         self.assertEqual(lead.partner_id, self.cust_south)

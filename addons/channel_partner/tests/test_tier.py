@@ -1,5 +1,6 @@
 from datetime import date, timedelta
 
+from odoo import fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
@@ -61,7 +62,9 @@ class TestTier(PartnerCommon):
         self.assertFalse(Review._propose(self.beta | self.gamma))
         gamma.action_approve()
         self.assertEqual(self.gamma.partner_tier_id, self.gold)
-        self.assertEqual(self.gamma.tier_since, date.today())
+        # the day of the user who approves (Odoo's context_today), which is
+        # not the server's date around midnight
+        self.assertEqual(self.gamma.tier_since, fields.Date.context_today(gamma))
         self.assertEqual(self.gamma.property_product_pricelist, self.pricelist_gold)
         beta.action_reject()
         self.assertEqual(self.beta.partner_tier_id, self.silver)
