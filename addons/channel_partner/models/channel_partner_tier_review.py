@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.misc import format_amount, get_lang
 
 
 class ChannelPartnerTierReview(models.Model):
@@ -55,6 +56,16 @@ class ChannelPartnerTierReview(models.Model):
         is spared while the partner reaches the company's share of its
         targets."""
         Tier = self.env["channel.partner.tier"]
+        # the language of the reasons, found once: res.currency.format() looks
+        # it up again for every amount, which cost two thirds of a review of
+        # thousands of partners
+        lang_code = get_lang(self.env).code
+
+        def money(company, amount):
+            return format_amount(
+                self.env, amount + 0.0, company.currency_id, lang_code=lang_code
+            )
+
         # per company, once: the tiers in order with their thresholds, their
         # ranks, and the thresholds as the reasons show them (thousands of
         # partners are reviewed at once)
@@ -65,9 +76,7 @@ class ChannelPartnerTierReview(models.Model):
             )
             ladders[company] = [(tier.threshold, tier) for tier in ranked]
             ranks.update({tier: index for index, tier in enumerate(ranked)})
-            thresholds.update(
-                {tier: company.currency_id.format(tier.threshold) for tier in ranked}
-            )
+            thresholds.update({tier: money(company, tier.threshold) for tier in ranked})
         changes = {}
         for partner in partners:
             company = partner.company_id or self.env.company
@@ -93,7 +102,7 @@ class ChannelPartnerTierReview(models.Model):
                     "Revenue %(revenue)s reaches the threshold of %(tier)s "
                     "(%(threshold)s); growth %(growth)s %%, punctuality "
                     "%(punctuality)s %%.",
-                    revenue=company.currency_id.format(revenue),
+                    revenue=money(company, revenue),
                     tier=reached.name,
                     threshold=thresholds[reached],
                     growth=round(figures.get("growth", 0.0), 1),
@@ -105,10 +114,10 @@ class ChannelPartnerTierReview(models.Model):
                 reason = self.env._(
                     "Revenue %(revenue)s is below the threshold of %(tier)s "
                     "(%(threshold)s); target achievement %(achievement)s %%.",
-                    revenue=company.currency_id.format(revenue),
+                    revenue=money(company, revenue),
                     tier=current.name,
                     threshold=thresholds.get(current)
-                    or company.currency_id.format(current.threshold),
+                    or money(company, current.threshold),
                     achievement=round(achievement, 1),
                 )
             changes[partner] = (
@@ -139,7 +148,10 @@ class ChannelPartnerTierReview(models.Model):
         partners = partners.filtered(lambda p: p.id not in pending)
         kpis = Partner._partner_kpis(partners.ids, today=today)
         changes = self._evaluate(partners, kpis)
-        return self.with_context(mail_create_nolog=True, tracking_disable=True).create(
+        quiet = self.with_context(
+            mail_create_nolog=True, mail_create_nosubscribe=True, tracking_disable=True
+        )
+        return quiet.create(
             [
                 {
                     "partner_id": partner.id,
