@@ -26,6 +26,7 @@
         "views/sales_territory_rule_views.xml",
         "views/sales_territory_move_views.xml",
         "views/sales_territory_realignment_views.xml",
+        "views/sales_territory_job_views.xml",
         "views/res_partner_views.xml",
         "views/res_partner_segment_views.xml",
         "views/crm_lead_views.xml",

@@ -51,7 +51,7 @@ def assign_existing_customers(env):
         )
         realignment.action_preview()
         if realignment.line_ids:
-            realignment.action_apply()
+            realignment.with_context(territory_background=False).action_apply()
         else:
             realignment.unlink()
     env.flush_all()

@@ -2,7 +2,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, date_utils, float_round
+from odoo.tools import SQL, date_utils, float_round, format_date
 
 
 def period_bounds(period, day):
@@ -22,7 +22,7 @@ class ChannelPartnerRebate(models.Model):
 
     _name = "channel.partner.rebate"
     _description = "Rebate Settlement"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "sales.territory.job.mixin"]
     _order = "date_from desc, id desc"
     _check_company_auto = True
 
@@ -416,8 +416,29 @@ SELECT r.id, sum(CASE r.source WHEN 'order' THEN f.ordered_amount
             raise UserError(
                 self.env._("Only accrued settlements are recomputed; reset them first.")
             )
+        result = self._run_or_enqueue(
+            "_job_compute",
+            len(self),
+            self.env._("Recompute %s rebate settlements", len(self)),
+        )
+        return result if isinstance(result, dict) else True
+
+    def _job_compute(self):
         self._compute_figures()
-        return True
+        return self.env._("%s rebate settlements recomputed.", len(self))
+
+    @api.model
+    def _job_generate(self, agreement_ids, day):
+        """The settlements of the agreements for the period of ``day`` (an ISO
+        date: a background job's arguments are JSON)."""
+        Agreement = self.env["channel.partner.agreement"]
+        agreements = Agreement.browse(agreement_ids).exists()
+        rebates = self._generate(agreements, fields.Date.to_date(day))
+        return self.env._(
+            "%(count)s rebate settlements accrued for the period of %(date)s.",
+            count=len(rebates),
+            date=format_date(self.env, fields.Date.to_date(day)),
+        )
 
     def action_confirm(self):
         for rebate in self:

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date
 
 
 class ChannelPartnerDealReject(models.TransientModel):
@@ -96,7 +97,23 @@ class ChannelPartnerRebateGenerate(models.TransientModel):
         agreements = self.agreement_ids or self.env["channel.partner.agreement"].search(
             [("state", "in", ("active", "expired"))]
         )
-        rebates = self.env["channel.partner.rebate"]._generate(agreements, self.date)
+        Rebate = self.env["channel.partner.rebate"]
+        Job = self.env["sales.territory.job"]
+        if Job._in_background(len(agreements)):
+            return Job._enqueue(
+                Rebate,
+                "_job_generate",
+                len(agreements),
+                self.env._(
+                    "Accrue the rebates of %(count)s agreements for the period of "
+                    "%(date)s",
+                    count=len(agreements),
+                    date=format_date(self.env, self.date),
+                ),
+                agreement_ids=agreements.ids,
+                day=fields.Date.to_string(self.date),
+            )._queued_notification()
+        rebates = Rebate._generate(agreements, self.date)
         if not rebates:
             raise UserError(
                 self.env._(

@@ -333,14 +333,34 @@ class SalesChannelScorecard(models.Model):
     def action_build_recent(self):
         """The button: this month and the eleven before, for every company of
         the user."""
+        size = 12 * self.env["sales.channel"].search_count(
+            [("company_id", "in", self.env.companies.ids)]
+        )
+        result = self.env["sales.territory.job"]._run_or_enqueue(
+            self.browse(),
+            "_job_build_recent",
+            size,
+            self.env._("Build the channel scorecards of the last 12 months"),
+        )
+        if isinstance(result, dict):
+            return result
+        return {"type": "ir.actions.client", "tag": "reload"}
+
+    @api.model
+    def _job_build_recent(self):
         today = month_start(fields.Date.context_today(self))
         months = [today - relativedelta(months=k) for k in range(12)]
         for company in self.env.companies:
             self._build(months, company)
-        return {
-            "type": "ir.actions.client",
-            "tag": "reload",
-        }
+            self.env["sales.territory.job"]._report_progress(
+                self.env.companies.ids.index(company.id) + 1, len(self.env.companies)
+            )
+        return self.env._(
+            "The scorecards of %(count)s channels over 12 months are built.",
+            count=self.env["sales.channel"].search_count(
+                [("company_id", "in", self.env.companies.ids)]
+            ),
+        )
 
     @api.model
     def _cron_build(self):

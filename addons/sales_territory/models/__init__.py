@@ -1,4 +1,5 @@
 from . import sales_territory_input_mixin
+from . import sales_territory_job
 from . import res_company
 from . import res_config_settings
 from . import sales_territory

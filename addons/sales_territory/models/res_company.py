@@ -30,6 +30,15 @@ class ResCompany(models.Model):
         string="Territory Required to Confirm",
         help="A quotation cannot be confirmed without a territory.",
     )
+    background_job_threshold = fields.Integer(
+        string="Background Jobs Above",
+        default=1000,
+        help="A realignment, target refresh, scorecard build, rebate settlement or "
+        "replenishment run over more records than this (customers, targets, "
+        "scorecards, settlements, product × warehouse pairs) runs as a background "
+        "job: the browser is not held, its progress shows under Background Jobs "
+        "and you are notified when it ends. Smaller runs are done at once.",
+    )
     target_pace_threshold = fields.Float(
         string="Pace Alert Threshold (%)",
         default=10.0,
@@ -81,5 +90,19 @@ class ResCompany(models.Model):
                         company=company.name,
                         window=company.segment_window_days,
                         days=company.segment_new_days,
+                    )
+                )
+
+    @api.constrains("background_job_threshold")
+    def _check_background_job_threshold(self):
+        for company in self:
+            if company.background_job_threshold < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The background job threshold of %(company)s is a number of "
+                        "records, not %(count)s: 0 sends every run to the "
+                        "background, 1000 only runs over more than 1,000 records.",
+                        company=company.name,
+                        count=company.background_job_threshold,
                     )
                 )

@@ -17,6 +17,9 @@ class ResConfigSettings(models.TransientModel):
     territory_required_to_confirm = fields.Boolean(
         related="company_id.territory_required_to_confirm", readonly=False
     )
+    background_job_threshold = fields.Integer(
+        related="company_id.background_job_threshold", readonly=False
+    )
     target_pace_threshold = fields.Float(
         related="company_id.target_pace_threshold", readonly=False
     )

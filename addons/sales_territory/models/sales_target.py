@@ -29,7 +29,12 @@ def period_bounds(period_type, start):
 class SalesTarget(models.Model):
     _name = "sales.target"
     _description = "Sales Target"
-    _inherit = ["mail.thread", "mail.activity.mixin", "sales.territory.input.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "sales.territory.input.mixin",
+        "sales.territory.job.mixin",
+    ]
     _order = "date_from desc, dimension, id"
     _rec_names_search = ["territory_id", "user_id", "team_id"]
     _check_company_auto = True
@@ -447,8 +452,17 @@ class SalesTarget(models.Model):
         return True
 
     def action_refresh(self):
+        """Refresh the actuals now, or in the background for many targets."""
+        result = self._run_or_enqueue(
+            "_job_refresh",
+            len(self),
+            self.env._("Refresh the actuals of %s targets", len(self)),
+        )
+        return result if isinstance(result, dict) else True
+
+    def _job_refresh(self):
         self._refresh_actuals()
-        return True
+        return self.env._("The actuals of %s targets are refreshed.", len(self))
 
     def action_revise(self):
         self.ensure_one()

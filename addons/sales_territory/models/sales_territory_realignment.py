@@ -11,7 +11,11 @@ _logger = logging.getLogger(__name__)
 class SalesTerritoryRealignment(models.Model):
     _name = "sales.territory.realignment"
     _description = "Territory Realignment"
-    _inherit = ["mail.thread", "sales.territory.input.mixin"]
+    _inherit = [
+        "mail.thread",
+        "sales.territory.input.mixin",
+        "sales.territory.job.mixin",
+    ]
     _order = "id desc"
     _check_company_auto = True
 
@@ -160,11 +164,20 @@ class SalesTerritoryRealignment(models.Model):
 
         Never inside tests (their transaction is rolled back at the end), nor
         while modules are installed (their data loads in savepoints)."""
-        registry = self.env.registry
-        if odoo_module.current_test or registry.in_test_mode() or not registry.ready:
+        if not self._may_commit():
             return False
         self.env.cr.commit()  # pylint: disable=invalid-commit
         return True
+
+    @api.model
+    def _may_commit(self):
+        """Whether long work may commit as it goes: not inside tests (their
+        transaction is rolled back at the end), nor while modules are
+        installed (their data loads in savepoints)."""
+        registry = self.env.registry
+        return not (
+            odoo_module.current_test or registry.in_test_mode() or not registry.ready
+        )
 
     def _scope_condition(self):
         """SQL condition on a line (alias l) for the chosen scope."""
@@ -292,10 +305,40 @@ SELECT %(realignment)s, %(company)s, l.partner_id, l.current_territory_id,
                 raise UserError(
                     self.env._("Realignment %s is cancelled.", realignment.name)
                 )
-            if realignment.state == "draft":
-                realignment.action_preview()
-            realignment._apply_lines()
-        return True
+        return self._run_or_enqueue_each(
+            "_job_apply",
+            lambda realignment: realignment._apply_size(),
+            lambda realignment: self.env._("Apply realignment %s", realignment.name),
+        )
+
+    def _apply_size(self):
+        """How many customers applying it moves (before the preview: the
+        company's customers that rules may assign)."""
+        self.ensure_one()
+        if self.state == "draft":
+            Partner = self.env["res.partner"]
+            where = Partner._territory_customer_where(self.company_id)
+            self.env.flush_all()
+            self.env.cr.execute(
+                SQL("SELECT count(*) FROM res_partner p WHERE %s", where)
+            )
+            return self.env.cr.fetchone()[0]
+        return self.env["sales.territory.realignment.line"].search_count(
+            [("realignment_id", "=", self.id), ("state", "=", "todo")]
+        )
+
+    def _job_apply(self):
+        """Preview (when not done yet) and apply; the summary for the user."""
+        self.ensure_one()
+        if self.state == "draft":
+            self.action_preview()
+        self._apply_lines()
+        self.invalidate_recordset(["done_count"])
+        return self.env._(
+            "Realignment %(name)s applied: %(count)s customers moved.",
+            name=self.name,
+            count=self.done_count,
+        )
 
     def _apply_lines(self, batch_size=10000):
         """Apply the proposed moves in committed batches (resumable)."""
@@ -318,6 +361,7 @@ SELECT %(realignment)s, %(company)s, l.partner_id, l.current_territory_id,
             self.env["ir.cron"]._notify_progress(
                 done=done, remaining=max(total - done, 0)
             )
+            self.env["sales.territory.job"]._report_progress(done, total)
         self.write(
             {
                 "state": "done",

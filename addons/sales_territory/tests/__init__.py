@@ -16,3 +16,4 @@ from . import test_demand
 from . import test_quality
 from . import test_ui_incentives
 from . import test_import_templates
+from . import test_background_jobs

@@ -21,7 +21,11 @@ class TerritoryReplenishmentRun(models.Model):
 
     _name = "territory.replenishment.run"
     _description = "Territory Replenishment Run"
-    _inherit = ["mail.thread", "sales.territory.input.mixin"]
+    _inherit = [
+        "mail.thread",
+        "sales.territory.input.mixin",
+        "sales.territory.job.mixin",
+    ]
     _order = "id desc"
     _check_company_auto = True
 
@@ -109,22 +113,54 @@ class TerritoryReplenishmentRun(models.Model):
                 raise UserError(
                     self.env._("Run %s was already applied: start a new run.", run.name)
                 )
-            if run.state == "running":
-                warehouses = run.warehouse_ids - run.line_ids.warehouse_id
-            else:
-                warehouses = run._start()
-            # the statistics of every warehouse by one query (one reading of the
-            # moves), then the proposals committed warehouse by warehouse
-            demand = run._demand(warehouses) if warehouses else {}
-            for warehouse in warehouses:
-                run._plan_warehouse(warehouse, demand.get(warehouse.id))
-                self.env["sales.territory.realignment"]._commit_batch()
-            if run.mode == "auto":
-                run._apply(run.line_ids.filtered(lambda line: line.state == "proposed"))
-                run.state = "done"
-            else:
-                run.state = "proposed"
-        return True
+        return self._run_or_enqueue_each(
+            "_job_run",
+            lambda run: run._run_size(),
+            lambda run: self.env._("Plan replenishment run %s", run.name),
+        )
+
+    def _run_size(self):
+        """Product × warehouse pairs the run plans (storable products of the
+        company times its territory warehouses)."""
+        self.ensure_one()
+        if self.state == "running":
+            warehouses = self.warehouse_ids - self.line_ids.warehouse_id
+        else:
+            warehouses = self._territory_warehouses()
+        products = self.env["product.product"].search_count(
+            [
+                ("is_storable", "=", True),
+                ("company_id", "in", (False, self.company_id.id)),
+            ]
+        )
+        return len(warehouses) * products
+
+    def _job_run(self):
+        self.ensure_one()
+        if self.state == "running":
+            warehouses = self.warehouse_ids - self.line_ids.warehouse_id
+        else:
+            warehouses = self._start()
+        # the statistics of every warehouse by one query (one reading of the
+        # moves), then the proposals committed warehouse by warehouse
+        demand = self._demand(warehouses) if warehouses else {}
+        Job = self.env["sales.territory.job"]
+        for done, warehouse in enumerate(warehouses, start=1):
+            self._plan_warehouse(warehouse, demand.get(warehouse.id))
+            self.env["sales.territory.realignment"]._commit_batch()
+            Job._report_progress(done, len(warehouses))
+        if self.mode == "auto":
+            self._apply(self.line_ids.filtered(lambda line: line.state == "proposed"))
+            self.state = "done"
+        else:
+            self.state = "proposed"
+        return self.env._(
+            "Replenishment run %(name)s: %(count)s proposals in %(warehouses)s "
+            "warehouses.",
+            name=self.name,
+            count=len(self.line_ids),
+            warehouses=len(self.warehouse_ids),
+        )
 
     def _start(self):
         """Fix the run's warehouses and settings, drop earlier proposals and
@@ -391,9 +427,11 @@ SELECT d.warehouse_id, d.product_id,
     def _cron_plan(self):
         """Weekly: finish the runs a stopped process left running, then plan
         every company's territory warehouses in its own mode."""
-        self.search([("state", "=", "running")]).action_run()
+        # the weekly job is in the background already
+        runs = self.with_context(territory_background=False)
+        runs.search([("state", "=", "running")]).action_run()
         for company in self.env["res.company"].search([("active", "=", True)]):
-            run = self.create(
+            run = runs.create(
                 {"company_id": company.id, "mode": company.replenishment_mode}
             )
             try:
