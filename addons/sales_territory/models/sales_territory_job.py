@@ -313,9 +313,7 @@ class SalesTerritoryJobMixin(models.AbstractModel):
         compute="_compute_background_job",
         string="Background Job Status",
     )
-    background_job_progress = fields.Float(
-        compute="_compute_background_job", string="Background Job Progress"
-    )
+    background_job_progress = fields.Float(compute="_compute_background_job")
 
     def _compute_background_job(self):
         Job = self.env["sales.territory.job"].sudo()
@@ -331,7 +329,11 @@ class SalesTerritoryJobMixin(models.AbstractModel):
     def _run_or_enqueue(self, method, size, name, **kwargs):
         """Run ``method`` on these documents now, or as a background job when
         ``size`` is large; refused while a job already works on them."""
-        fnames = ["background_job_id", "background_job_state", "background_job_progress"]
+        fnames = [
+            "background_job_id",
+            "background_job_state",
+            "background_job_progress",
+        ]
         self.invalidate_recordset(fnames)
         busy = self.filtered("background_job_id")
         if busy:

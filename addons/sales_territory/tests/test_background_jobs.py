@@ -183,9 +183,7 @@ class TestBackgroundJobs(TargetCommon):
         self.assertEqual(self.Job.with_user(self.user_admin).search([]), jobs)
         # nobody creates or changes a job by hand (the job's own cron does)
         with self.assertRaises(AccessError):
-            Job.create(
-                {"name": "x", "res_model": "res.partner", "method": "_job_x"}
-            )
+            Job.create({"name": "x", "res_model": "res.partner", "method": "_job_x"})
         with self.assertRaises(AccessError):
             Job.search([]).write({"method": "unlink"})
         with self.assertRaises(AccessError):
