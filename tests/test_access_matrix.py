@@ -794,6 +794,24 @@ class Fixture:
             ),
         )
 
+        Job = self.env["sales.territory.job"].sudo()
+        for name, user, company in (
+            ("salesperson", self.users["salesperson"], self.company_a),
+            ("sales_admin", self.users["sales_admin"], self.company_a),
+            ("company_b", self.users["company_b"], self.company_b),
+        ):
+            job = Job.create(
+                {
+                    "name": f"ACL job of {name}",
+                    "user_id": user.id,
+                    "company_id": company.id,
+                    "res_model": "sales.target",
+                    "res_ids": [],
+                    "method": "_job_refresh",
+                }
+            )
+            self.add("sales.territory.job", name, job.with_env(self.env))
+
     # targets
     def _build_targets(self):
         Target = self.env["sales.target"]
