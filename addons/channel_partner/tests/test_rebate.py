@@ -74,6 +74,40 @@ class TestRebate(PartnerCommon):
         self.assertAlmostEqual(q2.volume, 9000.0)
         self.assertAlmostEqual(q2.amount, 450.0)
 
+    def test_settlement_in_the_background(self):
+        """The wizard over more agreements than the company's threshold: a
+        background job accrues them; recomputing many settlements too."""
+        Job = self.env["sales.territory.job"]
+        self.company.background_job_threshold = 1
+        agreements = self.agreement_alpha | self.agreement_gamma
+        wizard = self.env["channel.partner.rebate.generate"].create(
+            {"date": date(self.year, 2, 1), "agreement_ids": agreements.ids}
+        )
+        action = wizard.action_generate()
+        self.assertEqual(action["tag"], "display_notification")
+        Rebate = self.env["channel.partner.rebate"]
+        self.assertFalse(Rebate.search([("agreement_id", "in", agreements.ids)]))
+        Job._cron_run()
+        job = Job.search([("method", "=", "_job_generate")])
+        self.assertEqual(job.state, "done", job.error)
+        rebates = Rebate.search([("agreement_id", "in", agreements.ids)])
+        alpha = rebates.filtered(lambda r: r.agreement_id == self.agreement_alpha)
+        self.assertEqual((alpha.date_from, alpha.date_to), self.q1)
+        self.assertAlmostEqual(alpha.amount, 88.0)  # as by hand above
+        self.assertEqual(len(rebates), 2)
+        self.assertIn("2 rebate settlements", job.result)
+
+        # recompute both: in the background too, the figures kept right
+        rebates.volume = 0.0
+        self.assertEqual(rebates.action_compute()["tag"], "display_notification")
+        Job._cron_run()
+        self.assertAlmostEqual(alpha.volume, 4400.0)
+        # one: at once
+        self.company.background_job_threshold = 1000
+        alpha.volume = 0.0
+        self.assertIs(alpha.action_compute(), True)
+        self.assertAlmostEqual(alpha.volume, 4400.0)
+
     def test_categories_restrict_volume(self):
         """Only Appliances (and its Fridges): Q1 = 3,000 + 1,500 - 500."""
         self.agreement_alpha.categ_ids = [Command.set(self.category.ids)]

@@ -1,5 +1,7 @@
 from datetime import date
 
+from freezegun import freeze_time
+
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
@@ -129,6 +131,31 @@ class TestScorecard(ChannelCommon):
             ),
             1,
         )
+
+    def test_build_recent_in_the_background(self):
+        """The button builds 12 months x the channels: above the company's
+        threshold, a background job does it."""
+        Card = self.env["sales.channel.scorecard"]
+        Job = self.env["sales.territory.job"]
+        self.company.background_job_threshold = 12
+        with freeze_time("2025-02-20 10:00:00"):
+            action = Card.action_build_recent()
+            self.assertEqual(action["tag"], "display_notification")
+            self.assertFalse(Card.search([("channel_id", "=", self.direct.id)]))
+            Job._cron_run()
+        job = Job.search([("method", "=", "_job_build_recent")])
+        self.assertEqual(job.state, "done", job.error)
+        self.assertGreater(job.size, 12)
+        cards = Card.search([("channel_id", "=", self.direct.id)])
+        self.assertEqual(len(cards), 12)  # March 2024 .. February 2025
+        february = cards.filtered(lambda card: card.date_from == date(2025, 2, 1))
+        self.assertEqual((february.revenue, february.order_count), (600.0, 3))
+
+        # within the threshold: at once
+        self.company.background_job_threshold = 1000
+        with freeze_time("2025-02-20 10:00:00"):
+            self.assertEqual(Card.action_build_recent()["tag"], "reload")
+        self.assertEqual(Job.search_count([]), 1)
 
     def test_weights_must_sum_to_100(self):
         with self.assertRaisesRegex(ValidationError, "add up to 110"):

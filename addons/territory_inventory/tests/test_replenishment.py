@@ -146,6 +146,31 @@ class TestReplenishment(InventoryCommon):
             )
         )
 
+    def test_large_run_in_the_background(self):
+        """Above the company's threshold (product x warehouse pairs), the run
+        is planned by a background job, with its progress and result."""
+        Job = self.env["sales.territory.job"]
+        self.company.background_job_threshold = 1
+        run = self.env["territory.replenishment.run"].create(
+            {"territory_ids": [Command.set(self.north.ids)], "mode": "review"}
+        )
+        action = run.action_run()
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertEqual(run.state, "draft")
+        self.assertEqual(run.background_job_state, "queued")
+        with self.assertRaisesRegex(UserError, "already being worked on"):
+            run.action_run()
+        Job._cron_run()
+        self.assertEqual(run.state, "proposed")
+        self.assertFalse(run.background_job_state)
+        _mean, _sigma, minimum, maximum = self._expected(self.steady_days)
+        line = self._line(run, self.steady)
+        self.assertEqual((line.min_qty, line.max_qty), (minimum, maximum))
+        job = Job.search([("res_model", "=", run._name)])
+        self.assertEqual((job.state, job.progress), ("done", 100.0))
+        self.assertGreaterEqual(job.size, 2 * 4)  # 2 warehouses x 4 products
+        self.assertIn(f"{len(run.line_ids)} proposals", job.result)
+
     def test_warehouses_planned_together(self):
         """One reading of the deliveries for all the warehouses of a run: each
         warehouse keeps its own figures; a product that is not storable gets
