@@ -57,7 +57,7 @@ class SalesTerritoryJob(models.Model):
     res_model = fields.Char(string="Document Model", required=True, readonly=True)
     res_ids = fields.Json(string="Documents", readonly=True)
     method = fields.Char(required=True, readonly=True)
-    job_kwargs = fields.Json(readonly=True)
+    job_kwargs = fields.Json(string="Job Arguments", readonly=True)
     job_context = fields.Json(readonly=True)
     size = fields.Integer(
         string="Records",
