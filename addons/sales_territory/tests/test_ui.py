@@ -8,6 +8,9 @@ from odoo.tests import HttpCase, tagged
 TERRITORY_CODE = "TOUR-999"
 CUSTOMER_NAME = "Tour Realignment Customer"
 
+# Shared with static/tests/tours/sales_territory_background_tour.js
+BACKGROUND_REALIGNMENT = "Tour Background Realignment"
+
 # Shared with static/tests/tours/sales_target_tour.js
 PLAN_REGION_NAME = "Tour Plan Region"
 PLAN_YEAR = 2031
@@ -103,6 +106,32 @@ class TestUi(HttpCase):
         self.assertRecordValues(
             line, [{"new_territory_id": territory.id, "state": "done"}]
         )
+
+    def test_background_job_tour(self):
+        """Applying a large realignment in the web client queues a background
+        job (the form says so); once the cron has run it, the job list shows
+        it done with its result and the message to the user."""
+        company = self.env.ref("base.main_company")
+        company.background_job_threshold = 0
+        realignment = self.env["sales.territory.realignment"].create(
+            {"name": BACKGROUND_REALIGNMENT, "company_id": company.id}
+        )
+        realignment.action_preview()
+        self.assertTrue(realignment.line_ids)
+
+        self.start_tour("/odoo", "sales_territory_background_tour", login="admin")
+
+        job = self.env["sales.territory.job"].search(
+            [("res_model", "=", realignment._name), ("res_ids", "!=", False)]
+        )
+        job = job.filtered(lambda j: realignment.id in j.res_ids)
+        self.assertEqual(job.state, "queued")
+        self.assertEqual(job.user_id, self.env.ref("base.user_admin"))
+        self.assertEqual(realignment.state, "previewed")
+        self.env["sales.territory.job"]._cron_run()
+        self.assertEqual(realignment.state, "done")
+
+        self.start_tour("/odoo", "sales_territory_background_done_tour", login="admin")
 
     def test_target_plan_tour(self):
         region = self.plan_region
