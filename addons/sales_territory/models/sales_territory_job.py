@@ -192,6 +192,13 @@ class SalesTerritoryJob(models.Model):
         env = self.env(user=user.id, context=context, su=False)
         records = env[self.res_model].browse(self.res_ids or []).exists()
         try:
+            if self.res_ids and not records:
+                raise UserError(
+                    self.env._(
+                        "The documents of this job were deleted before it ran: "
+                        "nothing was done."
+                    )
+                )
             if commit:
                 result = getattr(records, self.method)(**(self.job_kwargs or {}))
                 self.env.cr.commit()  # pylint: disable=invalid-commit

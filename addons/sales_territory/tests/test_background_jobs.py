@@ -147,6 +147,16 @@ class TestBackgroundJobs(TargetCommon):
         self.Job._report_progress(50, 200)  # outside a job: nothing
         self.assertEqual(job.progress, 12.5)
 
+    def test_documents_deleted_before_the_job_runs(self):
+        realignment = self._realignment()
+        realignment.with_context(territory_background=True).action_apply()
+        job = self.Job.search([("res_model", "=", realignment._name)])
+        realignment.unlink()
+        self.Job._cron_run()
+        self.assertEqual(job.state, "failed")
+        self.assertIn("deleted before it ran", job.error)
+        self.assertEqual(set(self.movers.territory_id), {self.north})
+
     def test_only_job_methods_run(self):
         with self.assertRaises(ValueError):
             self.Job._run_or_enqueue(self.movers, "unlink", 10, "delete them")
