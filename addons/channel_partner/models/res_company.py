@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResCompany(models.Model):
@@ -44,3 +45,36 @@ class ResCompany(models.Model):
         help="Product of the vendor bills of agents' commissions (the default one "
         "otherwise).",
     )
+
+    @api.constrains(
+        "deal_protection_days", "tier_min_punctuality", "tier_demotion_grace"
+    )
+    def _check_partner_settings(self):
+        for company in self:
+            if company.deal_protection_days < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The deal protection of %(company)s is a number of days, "
+                        "0 or more, not %(days)s.",
+                        company=company.name,
+                        days=company.deal_protection_days,
+                    )
+                )
+            if not 0 <= company.tier_min_punctuality <= 100:
+                raise ValidationError(
+                    self.env._(
+                        "The punctuality for promotion of %(company)s is a "
+                        "percentage between 0 and 100, not %(value)s.",
+                        company=company.name,
+                        value=company.tier_min_punctuality,
+                    )
+                )
+            if company.tier_demotion_grace < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The demotion grace of %(company)s is a share of the "
+                        "targets, 0 %% or more, not %(value)s.",
+                        company=company.name,
+                        value=company.tier_demotion_grace,
+                    )
+                )

@@ -18,6 +18,32 @@ class TestTier(PartnerCommon):
                 {"name": "Platinum", "sequence": 4, "threshold": 4000}
             )
 
+    def test_review_settings_bounds(self):
+        company = self.company
+        before = (
+            company.deal_protection_days,
+            company.tier_min_punctuality,
+            company.tier_demotion_grace,
+        )
+        with self.assertRaisesRegex(ValidationError, "number of days, 0 or more"):
+            company.deal_protection_days = -1
+        with self.assertRaisesRegex(ValidationError, "between 0 and 100, not 120"):
+            company.tier_min_punctuality = 120
+        with self.assertRaisesRegex(ValidationError, "between 0 and 100, not -5"):
+            company.tier_min_punctuality = -5
+        with self.assertRaisesRegex(ValidationError, "0 % or more"):
+            company.tier_demotion_grace = -10
+        self.assertEqual(
+            (
+                company.deal_protection_days,
+                company.tier_min_punctuality,
+                company.tier_demotion_grace,
+            ),
+            before,
+        )
+        company.write({"deal_protection_days": 0, "tier_demotion_grace": 150})
+        self.assertEqual(company.tier_demotion_grace, 150)
+
     def test_tier_pricelist_given_to_partner(self):
         self.beta.partner_tier_id = self.gold
         self.assertEqual(self.beta.property_product_pricelist, self.pricelist_gold)
