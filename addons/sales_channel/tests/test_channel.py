@@ -29,6 +29,12 @@ class TestChannel(ChannelCommon):
         with self.assertRaisesRegex(ValidationError, "cannot be in group"):
             self.web.parent_id = self.web
 
+    def test_path_follows_the_parent(self):
+        path = self.web.parent_path
+        with self.assertRaisesRegex(ValidationError, "follows its parent"):
+            self.web.write({"parent_path": "1/"})
+        self.assertEqual(self.web.parent_path, path)
+
     def test_duplicate_code(self):
         count = self.env["sales.channel"].search_count([])
         with self.assertRaisesRegex(ValidationError, "already used by channel"):

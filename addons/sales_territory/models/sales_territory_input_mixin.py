@@ -48,6 +48,16 @@ class SalesTerritoryInputMixin(models.AbstractModel):
 
     def write(self, vals):
         self._check_input_values([vals])
+        if self._parent_store and isinstance(vals, dict) and "parent_path" in vals:
+            # Odoo keeps it from the parents (on create, and when the parent is
+            # written): written by hand it would break every "child of" search
+            raise ValidationError(
+                self.env._(
+                    "The path of a %(model)s follows its parent: change its parent "
+                    "instead.",
+                    model=self._description,
+                )
+            )
         return super().write(vals)
 
     @api.model

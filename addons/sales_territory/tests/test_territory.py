@@ -41,6 +41,21 @@ class TestTerritory(TerritoryCommon):
         with self.assertRaisesRegex(ValidationError, "cannot be its own ancestor"):
             self.north.parent_id = self.north
 
+    def test_path_follows_the_parent(self):
+        path = self.north_city.parent_path
+        with self.assertRaisesRegex(ValidationError, "follows its parent"):
+            self.north_city.with_user(self.user_admin).write(
+                {"parent_path": f"{self.south.id}/"}
+            )
+        self.assertEqual(self.north_city.parent_path, path)
+        self.assertIn(
+            self.north_city,
+            self.env["sales.territory"].search([("id", "child_of", self.north.id)]),
+        )
+        # a copy gets its own path under the same parent
+        copy = self.north_city.copy({"code": "T-NC2"})
+        self.assertEqual(copy.parent_path, f"{self.north.parent_path}{copy.id}/")
+
     def test_duplicate_code(self):
         count = self.env["sales.territory"].search_count([])
         with self.assertRaisesRegex(ValidationError, "already used by territory"):
