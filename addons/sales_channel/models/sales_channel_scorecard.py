@@ -3,6 +3,7 @@ from collections import defaultdict
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from .res_company import SCORE_WEIGHTS
@@ -245,11 +246,14 @@ class SalesChannelScorecard(models.Model):
                 )
                 values[-1]["build_date"] = now
             self._score(values[-len(channels) :] if channels else [], company)
-        existing = self.search(
+        # scorecards are snapshots only this method writes (nobody may create,
+        # change or delete one by hand): as superuser, for the callers that
+        # may build them (the cron, channel managers through the button)
+        existing = self.sudo().search(
             [("company_id", "=", company.id), ("date_from", "in", months)]
         )
         existing.unlink()
-        return self.create(values)
+        return self.browse(self.sudo().create(values).ids)
 
     @api.model
     def _card_values(self, channel, month, orders, invoices, leads, targets, company):
@@ -333,6 +337,10 @@ class SalesChannelScorecard(models.Model):
     def action_build_recent(self):
         """The button: this month and the eleven before, for every company of
         the user."""
+        if not self.env.user.has_group("sales_channel.group_channel_manager"):
+            raise AccessError(
+                self.env._("Only channel managers build the channel scorecards.")
+            )
         size = 12 * self.env["sales.channel"].search_count(
             [("company_id", "in", self.env.companies.ids)]
         )

@@ -2,7 +2,7 @@ from datetime import date
 
 from freezegun import freeze_time
 
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
 from .common import ChannelCommon
@@ -156,6 +156,42 @@ class TestScorecard(ChannelCommon):
         with freeze_time("2025-02-20 10:00:00"):
             self.assertEqual(Card.action_build_recent()["tag"], "reload")
         self.assertEqual(Job.search_count([]), 1)
+
+    def test_only_the_build_writes_scorecards(self):
+        """Channel managers build the scorecards with the button (in the
+        background too, as themselves) but cannot forge or delete one."""
+        Card = self.env["sales.channel.scorecard"]
+        manager = self.user_channel_manager
+        with freeze_time("2025-02-20 10:00:00"):
+            Card.with_user(manager).action_build_recent()
+        cards = Card.search([("date_from", "=", "2025-02-01")])
+        direct = self._card(cards, self.direct)
+        self.assertEqual(direct.revenue, 600.0)
+        as_manager = Card.with_user(manager)
+        with self.assertRaises(AccessError):
+            as_manager.create(
+                {"channel_id": self.web.id, "date_from": "2025-02-01", "revenue": 1e6}
+            )
+        with self.assertRaises(AccessError):
+            direct.with_user(manager).write({"revenue": 1e6})
+        with self.assertRaises(AccessError):
+            direct.with_user(manager).unlink()
+        self.assertEqual(direct.revenue, 600.0)
+        # a salesperson may read them, not build them
+        with self.assertRaises(AccessError):
+            Card.with_user(self.user_salesman).action_build_recent()
+
+        self.company.background_job_threshold = 0
+        with freeze_time("2025-02-20 10:00:00"):
+            Card.with_user(manager).action_build_recent()
+            self.env["sales.territory.job"]._cron_run()
+        job = self.env["sales.territory.job"].search([("user_id", "=", manager.id)])
+        self.assertEqual(job.state, "done", job.error)
+        rebuilt = self._card(
+            Card.search([("date_from", "=", "2025-02-01")]), self.direct
+        )
+        self.assertEqual(rebuilt.revenue, 600.0)
+        self.assertFalse(direct.exists())  # rebuilt: replaced
 
     def test_weights_must_sum_to_100(self):
         with self.assertRaisesRegex(ValidationError, "add up to 110"):
