@@ -416,12 +416,11 @@ SELECT r.id, sum(CASE r.source WHEN 'order' THEN f.ordered_amount
             raise UserError(
                 self.env._("Only accrued settlements are recomputed; reset them first.")
             )
-        result = self._run_or_enqueue(
+        return self._action_run_or_enqueue(
             "_job_compute",
             len(self),
             self.env._("Recompute %s rebate settlements", len(self)),
         )
-        return result if isinstance(result, dict) else True
 
     def _job_compute(self):
         self._compute_figures()

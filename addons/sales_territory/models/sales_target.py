@@ -453,12 +453,11 @@ class SalesTarget(models.Model):
 
     def action_refresh(self):
         """Refresh the actuals now, or in the background for many targets."""
-        result = self._run_or_enqueue(
+        return self._action_run_or_enqueue(
             "_job_refresh",
             len(self),
             self.env._("Refresh the actuals of %s targets", len(self)),
         )
-        return result if isinstance(result, dict) else True
 
     def _job_refresh(self):
         self._refresh_actuals()

@@ -358,6 +358,11 @@ class SalesTerritoryJobMixin(models.AbstractModel):
         self.invalidate_recordset(fnames)
         return result
 
+    def _action_run_or_enqueue(self, method, size, name, **kwargs):
+        """For a button: the notification of a queued job, else True."""
+        result = self._run_or_enqueue(method, size, name, **kwargs)
+        return result if isinstance(result, dict) else True
+
     def _run_or_enqueue_each(self, method, size, name):
         """``_run_or_enqueue`` document by document, ``size`` and ``name``
         being functions of the document; returns the first notification of a

@@ -8,7 +8,7 @@ from odoo.tests import HttpCase, tagged
 TERRITORY_CODE = "TOUR-999"
 CUSTOMER_NAME = "Tour Realignment Customer"
 
-# Shared with static/tests/tours/sales_territory_background_tour.js
+# Shared with static/tests/tours/sales_territory_tour.js (its background tours)
 BACKGROUND_REALIGNMENT = "Tour Background Realignment"
 
 # Shared with static/tests/tours/sales_target_tour.js

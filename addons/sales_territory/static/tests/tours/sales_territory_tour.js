@@ -126,3 +126,75 @@ registry.category("web_tour.tours").add("sales_territory_tour", {
         },
     ],
 });
+
+// Data shared with sales_territory/tests/test_ui.py (test_background_job_tour):
+// the Python test prepares a previewed realignment and a threshold of 0, so
+// that applying it queues a background job; between the two tours it runs the
+// job as the cron would.
+const BACKGROUND_REALIGNMENT = "Tour Background Realignment";
+
+registry.category("web_tour.tours").add("sales_territory_background_tour", {
+    url: "/odoo",
+    steps: () => [
+        ...stepUtils.goToAppSteps("sale.sale_menu_root", "Open the Sales app"),
+        ...openTerritoryMenu(
+            "sales_territory.menu_sales_territory_realignment",
+            "Configuration > Territories > Realignments",
+            "Realignments"
+        ),
+        {
+            content: "Open the previewed realignment",
+            trigger: `.o_list_view .o_data_row td[name=name]:contains(${BACKGROUND_REALIGNMENT})`,
+            run: "click",
+        },
+        {
+            content: "Apply it",
+            trigger: ".o_form_view .o_statusbar_buttons button[name=action_apply]",
+            run: "click",
+        },
+        {
+            content: "Confirm",
+            trigger: ".modal-footer button.btn-primary",
+            run: "click",
+        },
+        {
+            content: "The user is told that it runs in the background",
+            trigger: ".o_notification:contains(this runs in the background)",
+        },
+        {
+            content: "The form shows the queued job",
+            trigger:
+                ".o_form_view .alert:contains(Being applied in the background) .o_field_widget[name=background_job_state]:contains(Queued)",
+        },
+        {
+            content: "The realignment is not applied yet",
+            trigger:
+                ".o_field_widget[name=state] .o_arrow_button_current[data-value=previewed]",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("sales_territory_background_done_tour", {
+    url: "/odoo",
+    steps: () => [
+        ...stepUtils.goToAppSteps("sale.sale_menu_root", "Open the Sales app"),
+        ...openTerritoryMenu(
+            "sales_territory.menu_sales_territory_job",
+            "Configuration > Territories > Background Jobs",
+            "Background Jobs"
+        ),
+        {
+            content: "The job of the realignment is done, at 100 %",
+            trigger: `.o_list_view .o_data_row:has(td[name=name]:contains(${BACKGROUND_REALIGNMENT})):has(td[name=state]:contains(Done)) td[name=progress]:contains(100)`,
+            run: "click",
+        },
+        {
+            content: "Its result says how many customers moved",
+            trigger: ".o_form_view .o_field_widget[name=result]:contains(customers moved)",
+        },
+        {
+            content: "The user was notified in the job's chatter",
+            trigger: ".o-mail-Message:contains(customers moved)",
+        },
+    ],
+});
