@@ -8,6 +8,7 @@
     python3 bench/run.py partner_rebates --scale 1000000 [--db tcm_bench_partners]
     python3 bench/run.py replenishment --scale 1000000 [--db tcm_bench_stock]
     python3 bench/run.py install --scale 100000 [--db tcm_bench_install] [--keep]
+    python3 bench/run.py load --clients 20 --seconds 60 [--db tcm_bench_load] [--keep]
 
 Each line is ``{"name", "scale", "seconds", "baseline", "baseline_seconds",
 "ratio"}`` with ``ratio = seconds / baseline_seconds``, both measured in the
@@ -87,8 +88,9 @@ def drop_database(db):
         cnx.close()
 
 
-def install(db, module=MODULE):
-    """Fresh database with the module and no demo data, by an Odoo process."""
+def install(db, module=MODULE, demo=False):
+    """Fresh database with the module (or modules, comma-separated) and no
+    demo data (unless ``demo``), by an Odoo process."""
     cmd = [
         sys.executable,
         "-m",
@@ -96,7 +98,7 @@ def install(db, module=MODULE):
         *odoo_args(db),
         "-i",
         module,
-        "--without-demo=all",
+        *([] if demo else ["--without-demo=all"]),
         "--stop-after-init",
         "--no-http",
         "--log-level=warn",
@@ -338,6 +340,32 @@ def install_on_customers(args):
     return 0
 
 
+def load(args):
+    """N JSON-RPC clients against a server with 4 workers, with every addon
+    and with sale_stock only (the baseline): the databases and servers are
+    load.py's."""
+    from types import SimpleNamespace
+
+    import load as bench
+
+    helpers = SimpleNamespace(
+        odoo_args=odoo_args,
+        install=install,
+        database_ready=database_ready,
+        drop_database=drop_database,
+        addon_revision=addon_revision,
+        addons_dir=ADDONS_PATH.split(",")[0],
+    )
+    rows, phases, problems = bench.run(args, helpers)
+    for row in rows:
+        print(json.dumps(row), flush=True)
+    log("phases (s): " + ", ".join(f"{k} {v:.2f}" for k, v in phases.items()))
+    if problems:
+        log(f"FAILED: {problems}")
+        return 1
+    return 0
+
+
 # name: (function, default scale, default database)
 BENCHMARKS = {
     "territory_assign": (territory_assign, 100_000, "tcm_bench"),
@@ -347,6 +375,7 @@ BENCHMARKS = {
     "partner_rebates": (partner_rebates, 1_000_000, "tcm_bench_partners"),
     "replenishment": (replenishment, 1_000_000, "tcm_bench_stock"),
     "install": (install_on_customers, 100_000, "tcm_bench_install"),
+    "load": (load, 20, "tcm_bench_load"),
 }
 
 
@@ -358,14 +387,29 @@ def main():
         type=int,
         help="customers (territory_assign, default 100,000) or sale order lines "
         "(targets and channel_scorecard, default 1,000,000) or done deliveries "
-        "(replenishment, default 1,000,000) or customers (install, default 100,000)",
+        "(replenishment, default 1,000,000) or customers (install, default 100,000) "
+        "or clients (load, default 20)",
+    )
+    parser.add_argument(
+        "--clients",
+        type=int,
+        dest="scale",
+        help="load: the number of client threads (the same as --scale)",
+    )
+    parser.add_argument(
+        "--seconds",
+        type=float,
+        default=60,
+        help="load: how long the clients work on each of its two servers, in "
+        "alternated rounds (default 60)",
     )
     parser.add_argument(
         "--db",
         help="database (default tcm_bench for territory_assign, tcm_bench_targets "
         "for targets, tcm_bench_channels for channel_scorecard, tcm_bench_stock "
         "for replenishment, tcm_bench_install for install and its copies "
-        "tcm_bench_install_base and tcm_bench_install_empty)",
+        "tcm_bench_install_base and tcm_bench_install_empty, tcm_bench_load for "
+        "load and its baseline tcm_bench_load_base)",
     )
     parser.add_argument(
         "--keep",

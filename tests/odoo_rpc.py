@@ -184,14 +184,21 @@ def odoo_settings(odoo_cmd, db):
 
 
 class OdooServer:
-    """An Odoo server with worker processes on a private copy of a database."""
+    """An Odoo server with worker processes on a private copy of a database.
 
-    def __init__(self, odoo_cmd, template_db, name, log_path, workers=2):
+    With ``copy=False`` it serves ``template_db`` itself (``name`` must be
+    the same), which it neither copies nor drops (bench/load.py's databases).
+    """
+
+    def __init__(self, odoo_cmd, template_db, name, log_path, workers=2, copy=True):
+        if not copy and name != template_db:
+            raise ValueError("without copy, the server's database is template_db")
         self.odoo_cmd = list(odoo_cmd)
         self.template_db = template_db
         self.db = name
         self.log_path = Path(log_path)
         self.workers = workers
+        self.copy = copy
         self.settings = odoo_settings(self.odoo_cmd, template_db)
         self.port = None
         self.proc = None
@@ -248,6 +255,8 @@ class OdooServer:
         return Path(self.settings["filestore"]).parent / self.db
 
     def _drop_database(self):
+        if not self.copy:
+            return
         if self._created:
             conn = self._connect()
             try:
@@ -271,7 +280,8 @@ class OdooServer:
         return cmd
 
     def start(self, timeout=180):
-        self._copy_database()
+        if self.copy:
+            self._copy_database()
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         cmd = [
