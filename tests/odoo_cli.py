@@ -16,6 +16,7 @@ import re
 import resource
 import shutil
 import subprocess
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,11 +28,11 @@ ROOT = Path(__file__).resolve().parents[1]
 LOGS = ROOT / ".tcm"
 ENV_HELP = (
     "TCM_ODOO_CMD (the Odoo command, its parts joined by \\x1f) and TCM_TEST_DB "
-    "(a database with every addon installed) must be set: run the tests with "
-    "./dev test, or set both by hand, e.g.\n"
+    "(a database with every addon installed with its demo data) must be set: run "
+    "the tests with ./dev test, or set both by hand, e.g.\n"
     "  TCM_TEST_DB=mydb TCM_ODOO_CMD=\"$(printf '%s\\x1f' python3 -m odoo -c "
     "odoo.conf --addons-path=addons,/opt/odoo18/odoo/addons | sed 's/\\x1f$//')\" "
-    "python3 -m pytest tests/test_lifecycle.py -p no:odoo"
+    "python3 -m pytest tests/<the test>.py -p no:odoo"
 )
 
 
@@ -57,10 +58,21 @@ def require_odoo():
     return cmd.split("\x1f"), db
 
 
+def split_odoo_command(odoo_cmd):
+    """(the program: ``python3 -m odoo`` or ``odoo-bin``, its options) of the
+    Odoo command; the test fails when the command does not run Odoo."""
+    for index, part in enumerate(odoo_cmd):
+        if part == "-m" and odoo_cmd[index + 1 : index + 2] == ["odoo"]:
+            return odoo_cmd[: index + 2], odoo_cmd[index + 2 :]
+        if part.endswith(("odoo-bin", "/odoo")):
+            return odoo_cmd[: index + 1], odoo_cmd[index + 1 :]
+    pytest.fail(f"TCM_ODOO_CMD does not run Odoo: {odoo_cmd}", pytrace=False)
+
+
 def odoo_settings(odoo_cmd, db):
     """PostgreSQL connection and filestore of ``db``, as Odoo reads them from
     the same command line (configuration file and options)."""
-    python, args = odoo_cmd[0], odoo_cmd[odoo_cmd.index("odoo") + 1 :]
+    python, args = odoo_cmd[0], split_odoo_command(odoo_cmd)[1]
     code = (
         "import json, sys\n"
         "from odoo.tools import config\n"
@@ -146,10 +158,15 @@ def bad_log_lines(text):
 
 
 class Odoo:
-    """The Odoo command of the tests, and the PostgreSQL server it uses."""
+    """The Odoo command of the tests, and the PostgreSQL server it uses: by
+    default those of ./dev test (``require_odoo``), else ``cmd`` and
+    ``test_db`` (bench/load.py's own)."""
 
-    def __init__(self, prefix):
-        self.cmd, self.test_db = require_odoo()
+    def __init__(self, prefix, cmd=None, test_db=None):
+        if cmd and test_db:
+            self.cmd, self.test_db = list(cmd), test_db
+        else:
+            self.cmd, self.test_db = require_odoo()
         self.prefix = prefix
         self.settings = odoo_settings(self.cmd, self.test_db)
         LOGS.mkdir(exist_ok=True)
@@ -183,8 +200,14 @@ class Odoo:
 
     def create_db(self, name, template=None, attempts=20):
         """An empty database, or a copy of ``template`` (with its filestore).
-        A template that somebody still uses cannot be copied: wait for it."""
+        A template that somebody still uses cannot be copied: wait a little for
+        the connections to go (never end them)."""
         self.drop_db(name)
+        sql_db = sys.modules.get("odoo.sql_db")
+        if template and sql_db is not None:
+            # a test of this process that used Odoo in-process keeps idle
+            # connections to the template in Odoo's pool: close them
+            sql_db.close_db(template)
         conn = self.connect()
         try:
             with conn.cursor() as cr:
@@ -197,7 +220,10 @@ class Odoo:
                         break
                     except psycopg2.errors.ObjectInUse:
                         if attempt == attempts - 1:
-                            raise
+                            raise RuntimeError(
+                                f"the database {template} is in use by another "
+                                "connection: it cannot be copied"
+                            ) from None
                         time.sleep(1)
         finally:
             conn.close()

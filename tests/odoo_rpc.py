@@ -1,38 +1,30 @@
 """A real Odoo server on a copy of the test database, and a JSON-RPC client.
 
-Only the standard library (plus psycopg2, which Odoo needs anyway) is used:
-the tests of tests/ talk to Odoo the way an integration or a browser would,
-over HTTP, and see exactly what such a client sees.
+The clients use only the standard library: the tests of tests/ talk to Odoo
+the way an integration or a browser would, over HTTP, and see exactly what
+such a client sees.
 
 ``OdooServer`` copies the installed test database (``CREATE DATABASE ...
-TEMPLATE``, and its filestore), starts ``python3 -m odoo`` on it with worker
-processes on a free loopback port, waits until it answers and, at the end,
-stops it and drops the copy. ``OdooClient`` logs in through ``/jsonrpc`` and
-calls model methods with ``execute_kw``; a refused call raises ``RpcError``
-with the class name and message of the server's exception.
+TEMPLATE``, and its filestore, by tests/odoo_cli.py's ``Odoo``), starts
+``python3 -m odoo`` on it with worker processes on a free loopback port, waits
+until it answers and, at the end, stops it and drops the copy.
+``OdooClient`` logs in through ``/jsonrpc`` and calls model methods with
+``execute_kw``; a refused call raises ``RpcError`` with the class name and
+message of the server's exception.
 """
 
 import itertools
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
-import psycopg2
-
-ENV_HELP = (
-    "TCM_ODOO_CMD (the Odoo command, its parts joined by \\x1f) and TCM_TEST_DB "
-    "(a database with every addon installed) must be set: run the tests with "
-    "./dev test, or set both by hand (see tests/test_rpc_hostile.py)."
-)
-
+from odoo_cli import Odoo
 
 # What Odoo's odoo-bin does (the TZ must be set before anything imports time).
 ODOO_BIN = """import os
@@ -153,36 +145,6 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def odoo_command():
-    """The Odoo command and the installed test database, from the environment
-    that ./dev test sets; None when they are missing."""
-    cmd = os.environ.get("TCM_ODOO_CMD")
-    db = os.environ.get("TCM_TEST_DB")
-    if not (cmd and db):
-        return None
-    return cmd.split("\x1f"), db
-
-
-def odoo_settings(odoo_cmd, db):
-    """PostgreSQL connection and filestore of ``db``, as Odoo reads them from
-    the same command line (configuration file and options)."""
-    python, args = odoo_cmd[0], odoo_cmd[odoo_cmd.index("odoo") + 1 :]
-    code = (
-        "import json, sys\n"
-        "from odoo.tools import config\n"
-        "config.parse_config(sys.argv[2:])\n"
-        "print(json.dumps({k: config[k] for k in ('db_host', 'db_port', "
-        "'db_user', 'db_password')} | {'filestore': config.filestore(sys.argv[1])}))"
-    )
-    out = subprocess.run(
-        [python, "-c", code, db, *args],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return json.loads(out.strip().splitlines()[-1])
-
-
 class OdooServer:
     """An Odoo server with worker processes on a private copy of a database.
 
@@ -199,73 +161,21 @@ class OdooServer:
         self.log_path = Path(log_path)
         self.workers = workers
         self.copy = copy
-        self.settings = odoo_settings(self.odoo_cmd, template_db)
+        # the databases (copy, drop) through the tests' Odoo command helper
+        self.databases = Odoo("server", cmd=self.odoo_cmd, test_db=template_db)
+        self.settings = self.databases.settings
         self.port = None
         self.proc = None
         self.url = None
-        self._created = False
 
     # ------------------------------------------------------------ database
-    def _connect(self):
-        settings = self.settings
-        conn = psycopg2.connect(
-            dbname="postgres",
-            host=settings["db_host"] or None,
-            port=settings["db_port"] or None,
-            user=settings["db_user"] or None,
-            password=settings["db_password"] or None,
-        )
-        conn.autocommit = True
-        return conn
-
-    def _copy_database(self, attempts=10):
-        """CREATE DATABASE ... TEMPLATE refuses a template somebody is connected
-        to: wait a little for the connections to go (never end them)."""
-        sql_db = sys.modules.get("odoo.sql_db")
-        if sql_db is not None:
-            # another test of this process (Odoo used in-process) keeps idle
-            # connections to the template in Odoo's pool: close them
-            sql_db.close_db(self.template_db)
-        conn = self._connect()
-        try:
-            with conn.cursor() as cr:
-                cr.execute(f'DROP DATABASE IF EXISTS "{self.db}" WITH (FORCE)')
-                for attempt in range(attempts):
-                    try:
-                        cr.execute(
-                            f'CREATE DATABASE "{self.db}" TEMPLATE "{self.template_db}"'
-                        )
-                        self._created = True
-                        break
-                    except psycopg2.errors.ObjectInUse:
-                        if attempt == attempts - 1:
-                            raise RuntimeError(
-                                f"the test database {self.template_db} is in use by "
-                                "another connection: it cannot be copied"
-                            ) from None
-                        time.sleep(1)
-        finally:
-            conn.close()
-        source = Path(self.settings["filestore"])
-        if source.is_dir():
-            shutil.copytree(source, self.filestore, dirs_exist_ok=True)
-
     @property
     def filestore(self):
-        return Path(self.settings["filestore"]).parent / self.db
+        return self.databases.filestore(self.db)
 
     def _drop_database(self):
-        if not self.copy:
-            return
-        if self._created:
-            conn = self._connect()
-            try:
-                with conn.cursor() as cr:
-                    cr.execute(f'DROP DATABASE IF EXISTS "{self.db}" WITH (FORCE)')
-            finally:
-                conn.close()
-            self._created = False
-        shutil.rmtree(self.filestore, ignore_errors=True)
+        if self.copy:
+            self.databases.drop_db(self.db)
 
     # ------------------------------------------------------------ server
     def _server_command(self):
@@ -281,7 +191,7 @@ class OdooServer:
 
     def start(self, timeout=180):
         if self.copy:
-            self._copy_database()
+            self.databases.create_db(self.db, template=self.template_db, attempts=10)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         cmd = [

@@ -29,6 +29,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from odoo_cli import require_odoo, split_odoo_command
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "security.md"
@@ -144,25 +145,8 @@ def render(letters):
 def odoo_args():
     """The options of the Odoo command of ./dev (TCM_ODOO_CMD) and the database
     (TCM_TEST_DB); a clear failure when they are missing."""
-    cmd = os.environ.get("TCM_ODOO_CMD")
-    db = os.environ.get("TCM_TEST_DB")
-    if not cmd or not db:
-        pytest.fail(
-            "TCM_ODOO_CMD and TCM_TEST_DB are not set: this test reads the database "
-            "that ./dev test installs. Run it through ./dev test, or set them by "
-            "hand: TCM_ODOO_CMD is the Odoo command as a list joined by \\x1f "
-            "(e.g. python3\\x1f-m\\x1fodoo\\x1f-c\\x1fodoo.conf\\x1f"
-            "--addons-path=addons,/opt/odoo18/odoo/addons) and TCM_TEST_DB an "
-            "installed database with the four addons and their demo data.",
-            pytrace=False,
-        )
-    parts = cmd.split("\x1f")
-    for index, part in enumerate(parts):
-        if part == "-m" and index + 1 < len(parts) and parts[index + 1] == "odoo":
-            return parts[index + 2 :], db
-        if part.endswith(("odoo-bin", "/odoo")):
-            return parts[index + 1 :], db
-    pytest.fail(f"TCM_ODOO_CMD does not run Odoo: {parts}", pytrace=False)
+    cmd, db = require_odoo()
+    return split_odoo_command(cmd)[1], db
 
 
 @contextmanager

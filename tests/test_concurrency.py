@@ -49,8 +49,8 @@ from types import SimpleNamespace
 
 import psycopg2
 import pytest
-from odoo_cli import Odoo
-from odoo_rpc import ENV_HELP, OdooServer, RpcError, odoo_command
+from odoo_cli import Odoo, require_odoo
+from odoo_rpc import OdooServer, RpcError
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -110,10 +110,7 @@ def is_collision(level, logger, msg, rest):
 # ---------------------------------------------------------------- the server
 @pytest.fixture(scope="module")
 def server():
-    found = odoo_command()
-    if not found:
-        pytest.fail(ENV_HELP, pytrace=False)
-    odoo_cmd, template_db = found
+    odoo_cmd, template_db = require_odoo()
     logs = ROOT / ".tcm"
     logs.mkdir(exist_ok=True)
     odoo = OdooServer(

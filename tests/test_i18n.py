@@ -22,7 +22,6 @@ The zh_CN checks read the files only; the .pot check needs the database.
 """
 
 import json
-import os
 import re
 import shlex
 import subprocess
@@ -31,6 +30,7 @@ from pathlib import Path
 
 import polib
 import pytest
+from odoo_cli import require_odoo, split_odoo_command
 
 ROOT = Path(__file__).resolve().parents[1]
 ADDONS = ROOT / "addons"
@@ -51,25 +51,9 @@ SHOWN = 25  # terms listed per kind of difference
 # ---------------------------------------------------------------- Odoo
 def odoo_command():
     """(Odoo command before its options, its options, database) of ./dev test."""
-    cmd = os.environ.get("TCM_ODOO_CMD")
-    db = os.environ.get("TCM_TEST_DB")
-    if not cmd or not db:
-        pytest.fail(
-            "TCM_ODOO_CMD and TCM_TEST_DB are not set: this test exports the terms "
-            "of the addons from the database that ./dev test installs. Run it "
-            "through ./dev test, or set them by hand, e.g.\n"
-            "  TCM_TEST_DB=mydb TCM_ODOO_CMD=\"$(printf '%s\\x1f' python3 -m odoo "
-            "-c odoo.conf --addons-path=addons,/opt/odoo18/odoo/addons | "
-            "sed 's/\\x1f$//')\" python3 -m pytest tests/test_i18n.py -p no:odoo",
-            pytrace=False,
-        )
-    parts = cmd.split("\x1f")
-    for index, part in enumerate(parts):
-        if part == "-m" and index + 1 < len(parts) and parts[index + 1] == "odoo":
-            return parts[: index + 2], parts[index + 2 :], db
-        if part.endswith(("odoo-bin", "/odoo")):
-            return parts[: index + 1], parts[index + 1 :], db
-    pytest.fail(f"TCM_ODOO_CMD does not run Odoo: {parts}", pytrace=False)
+    cmd, db = require_odoo()
+    program, options = split_odoo_command(cmd)
+    return program, options, db
 
 
 EXPORT_SCRIPT = """

@@ -36,7 +36,8 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from odoo_rpc import ENV_HELP, OdooServer, RpcError, odoo_command
+from odoo_cli import require_odoo
+from odoo_rpc import OdooServer, RpcError
 
 ROOT = Path(__file__).resolve().parents[1]
 MISSING_ID = 99999999
@@ -59,10 +60,7 @@ SQL_DROP = "'; DROP TABLE res_partner; --"
 # ---------------------------------------------------------------- the server
 @pytest.fixture(scope="session")
 def server():
-    found = odoo_command()
-    if not found:
-        pytest.fail(ENV_HELP, pytrace=False)
-    odoo_cmd, template_db = found
+    odoo_cmd, template_db = require_odoo()
     logs = ROOT / ".tcm"
     logs.mkdir(exist_ok=True)
     odoo = OdooServer(
