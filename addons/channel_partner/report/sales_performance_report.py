@@ -3,6 +3,12 @@ from odoo import api, fields, models
 
 class SalesPerformanceReport(models.Model):
     _inherit = "sales.performance.report"
+    _depends = {
+        "sale.order": ["channel_partner_id"],
+        "account.move": ["channel_partner_id"],
+        "sales.target": ["channel_partner_id"],
+        "res.partner": ["is_channel_partner"],
+    }
 
     channel_partner_id = fields.Many2one("res.partner", readonly=True)
 

@@ -3,6 +3,11 @@ from odoo import api, fields, models
 
 class SalesPerformanceReport(models.Model):
     _inherit = "sales.performance.report"
+    _depends = {
+        "sale.order": ["channel_id"],
+        "account.move": ["channel_id"],
+        "sales.target": ["channel_id"],
+    }
 
     channel_id = fields.Many2one("sales.channel", string="Sales Channel", readonly=True)
 

@@ -27,6 +27,66 @@ class SalesPerformanceReport(models.Model):
     _auto = False
     _order = "date desc"
     _rec_name = "date"
+    # what the view reads: flushed before it is read, so that a report of the
+    # same transaction sees the changes not yet written (later addons add the
+    # fields of their dimensions)
+    _depends = {
+        "sale.order": [
+            "company_id",
+            "territory_id",
+            "user_id",
+            "team_id",
+            "partner_id",
+            "state",
+            "date_order",
+            "currency_rate",
+            "amount_untaxed",
+            "margin",
+        ],
+        "sale.order.line": [
+            "order_id",
+            "product_id",
+            "product_uom",
+            "product_uom_qty",
+            "price_subtotal",
+            "margin",
+            "display_type",
+        ],
+        "account.move": [
+            "company_id",
+            "territory_id",
+            "invoice_user_id",
+            "team_id",
+            "commercial_partner_id",
+            "state",
+            "move_type",
+            "invoice_date",
+            "amount_untaxed_signed",
+        ],
+        "account.move.line": [
+            "move_id",
+            "product_id",
+            "product_uom_id",
+            "quantity",
+            "balance",
+            "display_type",
+        ],
+        "sales.target": [
+            "company_id",
+            "territory_id",
+            "user_id",
+            "team_id",
+            "dimension",
+            "measure",
+            "state",
+            "categ_id",
+            "date_from",
+            "date_to",
+            "target_value",
+        ],
+        "sales.territory": ["region_id"],
+        "res.partner": ["commercial_partner_id"],
+    }
 
     date = fields.Date(readonly=True)
     source = fields.Selection(

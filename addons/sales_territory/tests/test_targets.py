@@ -268,6 +268,33 @@ class TestTargetActuals(TargetCommon):
         target._refresh_actuals()
         self.assertAlmostEqual(target.forecast_value, 400.0)
 
+    def test_cockpit_sees_changes_not_yet_written(self):
+        """The cockpit is a view over orders, invoices and targets: reading it
+        flushes their pending changes first (its _depends), as a report of
+        the same transaction must see them."""
+        Report = self.env["sales.performance.report"]
+
+        def south_january():
+            rows = Report._read_group(
+                [
+                    ("source", "=", "order"),
+                    ("territory_id", "=", self.south.id),
+                    ("date", ">=", "2025-01-01"),
+                    ("date", "<=", "2025-01-31"),
+                ],
+                [],
+                ["ordered_amount:sum", "order_count:sum"],
+            )
+            return rows[0]
+
+        self.assertEqual(south_january(), (500.0, 1))
+        order = self._order(self.cust_south, partner_shipping_id=self.cust_south.id)
+        order.action_confirm()
+        order.date_order = datetime(2025, 1, 25, 10)  # pending, not written yet
+        self.assertEqual(south_january(), (600.0, 2))
+        self.o4.order_line.product_uom_qty = 1  # 500 -> 100, recomputed lazily
+        self.assertEqual(south_january(), (200.0, 2))
+
     def test_cockpit_agrees_with_targets(self):
         north = self._target(1000)
         north_year = self._target(12000, period_type="year", measure="ordered")
