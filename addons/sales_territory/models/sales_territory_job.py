@@ -2,7 +2,7 @@ import logging
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, config
 
 _logger = logging.getLogger(__name__)
 
@@ -159,6 +159,7 @@ class SalesTerritoryJob(models.Model):
     def _cron_run(self):
         """Run the oldest queued job; the cron runs again at once while jobs
         remain (Odoo's batched crons)."""
+        self._fail_interrupted()
         self.env.cr.execute(
             SQL(
                 """SELECT id FROM sales_territory_job WHERE state = 'queued'
@@ -171,6 +172,41 @@ class SalesTerritoryJob(models.Model):
         self.browse(row[0])._run()
         remaining = self.search_count([("state", "=", "queued")])
         self.env["ir.cron"]._notify_progress(done=1, remaining=remaining)
+
+    @api.model
+    def _fail_interrupted(self):
+        """Jobs still *Running* after the longest a cron worker may run (the
+        server stopped, or the worker was killed at its limit) are failed, so
+        that their documents may be worked on again."""
+        limit = next(
+            (
+                seconds
+                for seconds in (
+                    config["limit_time_real_cron"],
+                    config["limit_time_real"],
+                )
+                if seconds and seconds > 0
+            ),
+            86400,
+        )
+        since = fields.Datetime.subtract(
+            fields.Datetime.now(), seconds=max(2 * limit, 3600)
+        )
+        stale = self.search([("state", "=", "running"), ("date_started", "<", since)])
+        for job in stale:
+            job.write(
+                {
+                    "state": "failed",
+                    "error": self.env._(
+                        "Interrupted: the server stopped or the job ran past the "
+                        "time limit of the scheduled actions. Start it again: "
+                        "realignments and replenishment runs resume where they "
+                        "stopped."
+                    ),
+                    "date_done": fields.Datetime.now(),
+                }
+            )
+            job._notify_end()
 
     def _run(self):
         self.ensure_one()

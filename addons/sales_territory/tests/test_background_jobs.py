@@ -1,5 +1,6 @@
 from datetime import datetime
 
+from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
@@ -156,6 +157,33 @@ class TestBackgroundJobs(TargetCommon):
         self.assertEqual(job.state, "failed")
         self.assertIn("deleted before it ran", job.error)
         self.assertEqual(set(self.movers.territory_id), {self.north})
+
+    def test_interrupted_job_frees_its_document(self):
+        """A job left Running (the server stopped) is failed by the next run of
+        the cron, and its realignment may be applied again."""
+        realignment = self._realignment()
+        realignment.with_context(territory_background=True).action_apply()
+        job = self.Job.search([("res_model", "=", realignment._name)])
+        job.write(
+            {
+                "state": "running",
+                "date_started": fields.Datetime.subtract(fields.Datetime.now(), days=2),
+            }
+        )
+        realignment.invalidate_recordset()
+        self.assertEqual(realignment.background_job_state, "running")
+        recent = self._realignment(name="Still running")
+        recent.with_context(territory_background=True).action_apply()
+        recent_job = self.Job.search([("id", "!=", job.id)])
+        recent_job.write({"state": "running", "date_started": fields.Datetime.now()})
+
+        self.Job._cron_run()
+
+        self.assertEqual(job.state, "failed")
+        self.assertIn("Interrupted", job.error)
+        self.assertEqual(recent_job.state, "running")  # may still be at work
+        self.assertIs(realignment.action_apply(), True)
+        self.assertEqual(realignment.state, "done")
 
     def test_only_job_methods_run(self):
         with self.assertRaises(ValueError):
