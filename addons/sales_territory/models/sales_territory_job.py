@@ -197,7 +197,7 @@ class SalesTerritoryJob(models.Model):
             job.write(
                 {
                     "state": "failed",
-                    "error": self.env._(
+                    "error": job.with_context(lang=job._lang()).env._(
                         "Interrupted: the server stopped or the job ran past the "
                         "time limit of the scheduled actions. Start it again: "
                         "realignments and replenishment runs resume where they "
@@ -230,7 +230,7 @@ class SalesTerritoryJob(models.Model):
         try:
             if self.res_ids and not records:
                 raise UserError(
-                    self.env._(
+                    env._(
                         "The documents of this job were deleted before it ran: "
                         "nothing was done."
                     )
@@ -249,7 +249,7 @@ class SalesTerritoryJob(models.Model):
                 message = error.args[0]
             else:
                 _logger.exception("Background job %s (%s) failed", self.id, self.name)
-                message = self.env._("Unexpected error: %s", error)
+                message = env._("Unexpected error: %s", error)
             self.write(
                 {
                     "state": "failed",
@@ -291,13 +291,17 @@ class SalesTerritoryJob(models.Model):
                 )
             )
 
+    def _lang(self):
+        """The language of the user who started the job (as they started it)."""
+        self.ensure_one()
+        return (self.job_context or {}).get("lang") or self.user_id.lang
+
     def _notify_end(self):
         """A message to the user in the job's chatter (the inbox) and a pop-up
         in the user's open browser."""
         self.ensure_one()
         user = self.user_id
-        lang = (self.job_context or {}).get("lang") or user.lang
-        job = self.with_context(lang=lang)
+        job = self.with_context(lang=self._lang())
         if self.state == "done":
             title = job.env._("Done: %s", self.name)
             message = self.result or job.env._("The job ended without error.")

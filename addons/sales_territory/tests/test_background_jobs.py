@@ -185,6 +185,25 @@ class TestBackgroundJobs(TargetCommon):
         self.assertIs(realignment.action_apply(), True)
         self.assertEqual(realignment.state, "done")
 
+    def test_messages_in_the_users_language(self):
+        """The reason of a failure and the notification are in the language of
+        the user who started the job, not the cron's."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._get("sales_territory")._update_translations(
+            ["zh_CN"], overwrite=True
+        )
+        self.user_admin.lang = "zh_CN"
+        realignment = self._realignment(user=self.user_admin)
+        realignment.with_user(self.user_admin).with_context(
+            lang="zh_CN", territory_background=True
+        ).action_apply()
+        job = self.Job.search([("res_model", "=", realignment._name)])
+        realignment.unlink()
+        self.Job.with_context(lang="en_US")._cron_run()
+        self.assertEqual(job.state, "failed")
+        self.assertEqual(job.error, "此任务的单据在运行前已被删除：未执行任何操作。")
+        self.assertTrue(job.message_ids.filtered(lambda m: "失败" in (m.subject or "")))
+
     def test_only_job_methods_run(self):
         with self.assertRaises(ValueError):
             self.Job._run_or_enqueue(self.movers, "unlink", 10, "delete them")
