@@ -1,6 +1,6 @@
 import logging
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, config
 
@@ -225,7 +225,8 @@ class SalesTerritoryJob(models.Model):
             for cid in context.get("allowed_company_ids") or [self.company_id.id]
             if cid in user.company_ids.ids
         ] or [user.company_id.id]
-        env = self.env(user=user.id, context=context, su=False)
+        # as its user (a job queued by the superuser, by script, runs as such)
+        env = self.env(user=user.id, context=context, su=user.id == SUPERUSER_ID)
         records = env[self.res_model].browse(self.res_ids or []).exists()
         try:
             if self.res_ids and not records:
