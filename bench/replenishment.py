@@ -618,7 +618,11 @@ def planned_warehouses(env):
 def plan(env, windows):
     with windows_recorded(windows):
         run = env["territory.replenishment.run"].create({"mode": "review"})
+        # 5,000 products x 10 warehouses: a background job, queued then run
+        # as the cron worker runs it
         run.action_run()
+        env["sales.territory.job"]._cron_run()
+    env.invalidate_all()
     return run
 
 
