@@ -107,43 +107,86 @@ class SalesTerritoryQualityIssue(models.Model):
         while the company has zip rules for their country. A customer placed
         by its state where no zip rule is meant to apply is no issue."""
         zip_code = zip_norm_sql(SQL("p.zip"))
-        zip_rule = SQL(
-            "(r.zip_from IS NOT NULL OR r.prefixes IS NOT NULL) "
-            "AND (r.country_id IS NULL OR r.country_id = p.country_id)"
-        )
+        # Set-based, for 100,000 customers and 1,000 rules (comparing each zip
+        # with each rule took a minute): the territories divided by zip codes
+        # once; the ranges covering a zip by one sort of the ranges' starts and
+        # the zips together, carrying the largest end of the ranges started so
+        # far (a zip is in a range when that end reaches it); the few prefix
+        # rules compared directly.
         return SQL(
             """SELECT q.* FROM (
-    WITH keyed AS MATERIALIZED (
+    WITH zip_rules AS MATERIALIZED (
         SELECT r.*, t.parent_path
           FROM (%(rules)s) r
           JOIN sales_territory t ON t.id = r.territory_id
+         WHERE r.zip_from IS NOT NULL OR r.prefixes IS NOT NULL
+    ),
+    divided AS MATERIALIZED (
+        SELECT DISTINCT t.id, r.country_id
+          FROM sales_territory t
+          JOIN zip_rules r ON starts_with(r.parent_path, t.parent_path)
+    ),
+    customers AS MATERIALIZED (
+        SELECT p.id, p.territory_id, p.country_id, %(zip)s AS zip
+          FROM res_partner p
+         WHERE %(customer)s AND %(zip)s <> ''
+           AND (p.territory_id IN (
+                    SELECT id FROM divided WHERE country_id IS NULL)
+                OR (p.territory_id, p.country_id) IN (
+                    SELECT id, country_id FROM divided WHERE country_id IS NOT NULL)
+                OR (p.territory_id IS NULL
+                    AND (EXISTS (SELECT 1 FROM divided WHERE country_id IS NULL)
+                         OR p.country_id IN (SELECT country_id FROM divided))))
+    ),
+    countries AS (
+        SELECT DISTINCT country_id FROM customers
+    ),
+    ranges AS (
+        SELECT c.country_id, r.zip_from, r.zip_to
+          FROM zip_rules r
+          JOIN countries c
+            ON r.country_id IS NULL OR r.country_id IS NOT DISTINCT FROM c.country_id
+         WHERE r.zip_from IS NOT NULL
+    ),
+    stream AS (
+        SELECT country_id, length(zip_from) AS len, zip_from AS zip, 0 AS kind,
+               zip_to AS range_end, NULL::integer AS partner_id
+          FROM ranges
+        UNION ALL
+        SELECT country_id, length(zip), zip, 1, NULL, id
+          FROM customers
+    ),
+    reached AS (
+        SELECT partner_id, zip,
+               max(range_end COLLATE "C") OVER (
+                   PARTITION BY country_id, len
+                   ORDER BY zip COLLATE "C", kind
+                   ROWS UNBOUNDED PRECEDING) AS range_end
+          FROM stream
+    ),
+    in_range AS (
+        SELECT partner_id FROM reached
+         WHERE partner_id IS NOT NULL
+           AND (range_end COLLATE "C") >= (zip COLLATE "C")
     )
-    %(partners)s
+    SELECT c.id AS res_id, c.id AS partner_id, c.territory_id,
+           NULL::integer AS order_id, NULL::integer AS lead_id,
+           NULL::integer AS rule_id, p.zip AS detail,
+           NULL::varchar AS duplicate_reason, NULL::varchar AS duplicate_key,
+           1 AS duplicate_count
+      FROM customers c
+      JOIN res_partner p ON p.id = c.id
+     WHERE c.id NOT IN (SELECT partner_id FROM in_range)
+       AND NOT EXISTS (
+           SELECT 1 FROM zip_rules r
+            WHERE r.prefixes IS NOT NULL
+              AND (r.country_id IS NULL OR r.country_id = c.country_id)
+              AND EXISTS (SELECT 1 FROM unnest(r.prefixes) prefix
+                           WHERE starts_with(c.zip, prefix)))
 ) q""",
             rules=self.env["sales.territory.rule"]._rules_sql(company),
-            partners=self._check_partners(
-                SQL(
-                    """%(customer)s AND %(zip)s <> ''
-   AND EXISTS (
-       SELECT 1 FROM keyed r
-         LEFT JOIN sales_territory pt ON pt.id = p.territory_id
-        WHERE %(zip_rule)s
-          AND (p.territory_id IS NULL
-               OR starts_with(r.parent_path, pt.parent_path)))
-   AND NOT EXISTS (
-       SELECT 1 FROM keyed r
-        WHERE %(zip_rule)s
-          AND ((r.zip_from IS NOT NULL AND length(%(zip)s) = length(r.zip_from)
-                AND (%(zip)s COLLATE "C") BETWEEN (r.zip_from COLLATE "C")
-                                              AND (r.zip_to COLLATE "C"))
-               OR EXISTS (SELECT 1 FROM unnest(r.prefixes) prefix
-                           WHERE starts_with(%(zip)s, prefix))))""",
-                    customer=self._customer_where(company),
-                    zip=zip_code,
-                    zip_rule=zip_rule,
-                ),
-                detail=SQL("p.zip"),
-            ),
+            customer=self._customer_where(company),
+            zip=zip_code,
         )
 
     @api.model
