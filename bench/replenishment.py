@@ -34,6 +34,7 @@ from statistics import NormalDist
 from unittest import mock
 
 import generate
+import targets as targets_bench
 
 from odoo import Command, fields
 from odoo.tools import SQL
@@ -796,29 +797,6 @@ def check_plan(env, run, windows, warehouses):
 
 
 # ---------------------------------------------------------------- profile
-def _captured(env, fn):
-    """Run fn; the queries it executed, with their durations."""
-    cr = env.cr
-    original = cr.execute
-    queries = []
-
-    def execute(query, params=None, log_exceptions=True):
-        t = time.perf_counter()
-        try:
-            return original(query, params, log_exceptions)
-        finally:
-            queries.append((time.perf_counter() - t, query, params))
-
-    cr.execute = execute
-    try:
-        t = time.perf_counter()
-        result = fn()
-        total = time.perf_counter() - t
-    finally:
-        del cr.execute
-    return queries, total, result
-
-
 def _code(query):
     return query.code if isinstance(query, SQL) else str(query)
 
@@ -829,7 +807,11 @@ def profile_plan(env, do_explain):
     phases = {}
     windows = []
     env.invalidate_all()
-    queries, total, run = _captured(env, lambda: plan(env, windows))
+    runs = []
+    t = time.perf_counter()
+    queries = targets_bench._captured(env, lambda: runs.append(plan(env, windows)))
+    total = time.perf_counter() - t
+    run = runs[0]
     env.cr.commit()
     demand = [q for q in queries if "AS sigma" in _code(q[1])]
     insert = [

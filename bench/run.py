@@ -180,11 +180,16 @@ def run_benchmark(args, generate_data, measure, failure, modules=(MODULE,)):
             cr.commit()
         rows, run_phases, problems = measure(env, args, vacuum)
         phases.update(run_phases)
+    return report(rows, phases, problems, failure)
+
+
+def report(rows, phases, problems, failure=""):
+    """Print the JSON rows and log the phases; 1 when the checks failed."""
     for row in rows:
         print(json.dumps(row), flush=True)
     log("phases (s): " + ", ".join(f"{k} {v:.2f}" for k, v in phases.items()))
     if problems:
-        log(f"FAILED: {problems} {failure}")
+        log(f"FAILED: {problems} {failure}".rstrip())
         return 1
     return 0
 
@@ -193,6 +198,23 @@ def _timed_vacuum(vacuum, tables, phases):
     t = time.perf_counter()
     vacuum(*tables)
     phases["vacuum"] = time.perf_counter() - t
+
+
+def run_module_benchmark(args, bench, failure, modules=(MODULE,), with_vacuum=False):
+    """``run_benchmark`` for a benchmark module with ``generate_data(env,
+    scale)``, ``VACUUM_TABLES`` and ``run(env, scale, [vacuum,] explain)``."""
+
+    def generate_data(env, scale, vacuum):
+        phases = bench.generate_data(env, scale)
+        env.cr.commit()
+        _timed_vacuum(vacuum, bench.VACUUM_TABLES, phases)
+        return phases
+
+    def measure(env, args, vacuum):
+        extra = (vacuum,) if with_vacuum else ()
+        return bench.run(env, args.scale, *extra, args.explain)
+
+    return run_benchmark(args, generate_data, measure, failure, modules=modules)
 
 
 def territory_assign(args):
@@ -221,19 +243,9 @@ def territory_assign(args):
 def targets(args):
     import targets as bench
 
-    def generate_data(env, scale, vacuum):
-        phases = bench.generate_data(env, scale)
-        env.cr.commit()
-        _timed_vacuum(vacuum, bench.VACUUM_TABLES, phases)
-        return phases
-
-    def measure(env, args, vacuum):
-        return bench.run(env, args.scale, args.explain)
-
-    return run_benchmark(
+    return run_module_benchmark(
         args,
-        generate_data,
-        measure,
+        bench,
         "checks of the actuals or totals failed (see the MISMATCH lines)",
     )
 
@@ -241,19 +253,9 @@ def targets(args):
 def channel_scorecard(args):
     import channel_scorecard as bench
 
-    def generate_data(env, scale, vacuum):
-        phases = bench.generate_data(env, scale)
-        env.cr.commit()
-        _timed_vacuum(vacuum, bench.VACUUM_TABLES, phases)
-        return phases
-
-    def measure(env, args, vacuum):
-        return bench.run(env, args.scale, args.explain)
-
-    return run_benchmark(
+    return run_module_benchmark(
         args,
-        generate_data,
-        measure,
+        bench,
         "checks of the scorecards or of the confirmations failed "
         "(see the MISMATCH lines)",
         modules=("sales_territory", "sales_channel"),
@@ -263,19 +265,9 @@ def channel_scorecard(args):
 def replenishment(args):
     import replenishment as bench
 
-    def generate_data(env, scale, vacuum):
-        phases = bench.generate_data(env, scale)
-        env.cr.commit()
-        _timed_vacuum(vacuum, bench.VACUUM_TABLES, phases)
-        return phases
-
-    def measure(env, args, vacuum):
-        return bench.run(env, args.scale, args.explain)
-
-    return run_benchmark(
+    return run_module_benchmark(
         args,
-        generate_data,
-        measure,
+        bench,
         "checks of the proposals or of the orders' warehouses failed "
         "(see the MISMATCH lines)",
         modules=("sales_territory", "sales_channel", "territory_inventory"),
@@ -285,19 +277,9 @@ def replenishment(args):
 def partner_rebates(args):
     import partner_rebates as bench
 
-    def generate_data(env, scale, vacuum):
-        phases = bench.generate_data(env, scale)
-        env.cr.commit()
-        _timed_vacuum(vacuum, bench.VACUUM_TABLES, phases)
-        return phases
-
-    def measure(env, args, vacuum):
-        return bench.run(env, args.scale, args.explain)
-
-    return run_benchmark(
+    return run_module_benchmark(
         args,
-        generate_data,
-        measure,
+        bench,
         "checks of the settlements or of the tier proposals failed "
         "(see the MISMATCH lines)",
         modules=("sales_territory", "sales_channel", "channel_partner"),
@@ -307,21 +289,12 @@ def partner_rebates(args):
 def segments(args):
     import segments as bench
 
-    def generate_data(env, scale, vacuum):
-        phases = bench.generate_data(env, scale)
-        env.cr.commit()
-        _timed_vacuum(vacuum, bench.VACUUM_TABLES, phases)
-        return phases
-
-    def measure(env, args, vacuum):
-        return bench.run(env, args.scale, vacuum, args.explain)
-
-    return run_benchmark(
+    return run_module_benchmark(
         args,
-        generate_data,
-        measure,
+        bench,
         "the product's segments differ from the hand-written SQL "
         "(see the MISMATCH lines)",
+        with_vacuum=True,
     )
 
 
@@ -331,13 +304,7 @@ def install_on_customers(args):
     import install as bench
 
     rows, phases, problems = bench.run(args, odoo_args, pg_connect, vacuum_factory)
-    for row in rows:
-        print(json.dumps(row), flush=True)
-    log("phases (s): " + ", ".join(f"{k} {v:.2f}" for k, v in phases.items()))
-    if problems:
-        log(f"FAILED: {problems}")
-        return 1
-    return 0
+    return report(rows, phases, problems)
 
 
 def load(args):
@@ -357,13 +324,7 @@ def load(args):
         addons_dir=ADDONS_PATH.split(",")[0],
     )
     rows, phases, problems = bench.run(args, helpers)
-    for row in rows:
-        print(json.dumps(row), flush=True)
-    log("phases (s): " + ", ".join(f"{k} {v:.2f}" for k, v in phases.items()))
-    if problems:
-        log(f"FAILED: {problems}")
-        return 1
-    return 0
+    return report(rows, phases, problems)
 
 
 # name: (function, default scale, default database)
