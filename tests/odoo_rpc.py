@@ -13,9 +13,11 @@ until it answers and, at the end, stops it and drops the copy.
 message of the server's exception.
 """
 
+import contextlib
 import itertools
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -24,7 +26,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from odoo_cli import Odoo
+from odoo_cli import LOGS, Odoo, require_odoo
 
 # What Odoo's odoo-bin does (the TZ must be set before anything imports time).
 ODOO_BIN = """import os
@@ -145,6 +147,27 @@ def free_port():
         return sock.getsockname()[1]
 
 
+# A record of Odoo's log: its first line (the continuation lines follow it).
+LOG_RECORD = re.compile(
+    r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (?P<level>[A-Z]+) \S+ "
+    r"(?P<logger>\S+): (?P<msg>.*)$"
+)
+# odoo-bin's only line on stderr when run as root (the CI runs as root).
+ROOT_WARNING = re.compile(r"^Running as user 'root' is a security risk")
+
+
+def log_records(text):
+    """(level, logger, message, continuation lines) of an Odoo log."""
+    records = [("INFO", "stderr", "", [])]  # what comes before the first record
+    for line in text.splitlines():
+        match = LOG_RECORD.match(line)
+        if match:
+            records.append((match["level"], match["logger"], match["msg"], []))
+        elif line.strip() and not ROOT_WARNING.match(line):
+            records[-1][3].append(line.rstrip())
+    return records
+
+
 class OdooServer:
     """An Odoo server with worker processes on a private copy of a database.
 
@@ -256,3 +279,23 @@ class OdooServer:
 
     def client(self, login, password):
         return OdooClient(self.url, self.db, login, password)
+
+
+@contextlib.contextmanager
+def serving(prefix, log_name, workers=2):
+    """An ``OdooServer`` on a copy of the test database of ./dev test (the
+    test fails without it), started, then stopped and its copy dropped."""
+    odoo_cmd, template_db = require_odoo()
+    LOGS.mkdir(exist_ok=True)
+    odoo = OdooServer(
+        odoo_cmd,
+        template_db,
+        f"{prefix}_{os.getpid()}",
+        LOGS / log_name,
+        workers=workers,
+    )
+    try:
+        odoo.start()
+        yield odoo
+    finally:
+        odoo.stop()

@@ -38,21 +38,16 @@ database where every addon is installed with its demo data:
 """
 
 import datetime
-import os
 import random
 import re
 import threading
 import time
 from contextlib import closing
-from pathlib import Path
 from types import SimpleNamespace
 
-import psycopg2
 import pytest
-from odoo_cli import Odoo, require_odoo
-from odoo_rpc import OdooServer, RpcError
-
-ROOT = Path(__file__).resolve().parents[1]
+from odoo_cli import Odoo
+from odoo_rpc import RpcError, log_records, serving
 
 CUSTOMERS = 20_000
 GROUPS = 4  # customers of territory g move to territory g + 1 (mod GROUPS)
@@ -62,10 +57,6 @@ WORKERS = 4
 PREFIX = "Concurrency Customer "
 
 # Log records of the server (a first line, then its continuation lines).
-LOG_RECORD = re.compile(
-    r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (?P<level>[A-Z]+) \S+ "
-    r"(?P<logger>\S+): (?P<msg>.*)$"
-)
 RETRY = re.compile(
     r"(SERIALIZATION_FAILURE|DEADLOCK_DETECTED|LOCK_NOT_AVAILABLE), "
     r"\d+ tries left"
@@ -77,23 +68,10 @@ COLLISION = re.compile(
     r'|duplicate key value violates unique constraint "channel_partner_rebate_'
     r'period_unique")'
 )
-ROOT_WARNING = re.compile(r"^Running as user 'root' is a security risk")
 # Nothing of the implementation may reach a user.
 TECHNICAL = re.compile(
     r"psycopg2|Traceback|IntegrityError|duplicate key|violates|SELECT |INSERT "
 )
-
-
-def log_records(text):
-    """(level, logger, message, continuation lines) of the server's log."""
-    records = [("INFO", "stderr", "", [])]  # what comes before the first record
-    for line in text.splitlines():
-        match = LOG_RECORD.match(line)
-        if match:
-            records.append((match["level"], match["logger"], match["msg"], []))
-        elif line.strip() and not ROOT_WARNING.match(line):
-            records[-1][3].append(line.rstrip())
-    return records
 
 
 def is_collision(level, logger, msg, rest):
@@ -110,35 +88,13 @@ def is_collision(level, logger, msg, rest):
 # ---------------------------------------------------------------- the server
 @pytest.fixture(scope="module")
 def server():
-    odoo_cmd, template_db = require_odoo()
-    logs = ROOT / ".tcm"
-    logs.mkdir(exist_ok=True)
-    odoo = OdooServer(
-        odoo_cmd,
-        template_db,
-        f"h_concurrency_{os.getpid()}",
-        logs / "concurrency-odoo.log",
-        workers=WORKERS,
-    )
-    try:
-        odoo.start()
+    with serving("h_concurrency", "concurrency-odoo.log", workers=WORKERS) as odoo:
         yield odoo
-    finally:
-        odoo.stop()
 
 
 def connect(server):
     """A direct connection to the server's database (autocommit)."""
-    settings = server.settings
-    conn = psycopg2.connect(
-        dbname=server.db,
-        host=settings["db_host"] or None,
-        port=settings["db_port"] or None,
-        user=settings["db_user"] or None,
-        password=settings["db_password"] or None,
-    )
-    conn.autocommit = True
-    return conn
+    return server.databases.connect(server.db)
 
 
 # ---------------------------------------------------------------- realignment

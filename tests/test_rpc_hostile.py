@@ -26,20 +26,16 @@ database where every addon is installed:
 
 import base64
 import datetime
-import os
 import random
 import re
 import string
 from dataclasses import dataclass, field
-from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from odoo_cli import require_odoo
-from odoo_rpc import OdooServer, RpcError
+from odoo_rpc import RpcError, log_records, serving
 
-ROOT = Path(__file__).resolve().parents[1]
 MISSING_ID = 99999999
 TODAY = datetime.date.today()
 YEAR = TODAY.year
@@ -60,20 +56,8 @@ SQL_DROP = "'; DROP TABLE res_partner; --"
 # ---------------------------------------------------------------- the server
 @pytest.fixture(scope="session")
 def server():
-    odoo_cmd, template_db = require_odoo()
-    logs = ROOT / ".tcm"
-    logs.mkdir(exist_ok=True)
-    odoo = OdooServer(
-        odoo_cmd,
-        template_db,
-        f"h_rpc_{os.getpid()}",
-        logs / "rpc-hostile-odoo.log",
-    )
-    try:
-        odoo.start()
+    with serving("h_rpc", "rpc-hostile-odoo.log") as odoo:
         yield odoo
-    finally:
-        odoo.stop()
 
 
 @pytest.fixture(scope="session")
@@ -1828,10 +1812,6 @@ def test_hostile_input(world, case):
 
 
 # Log records of the server (a first line, then its continuation lines).
-LOG_RECORD = re.compile(
-    r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (?P<level>[A-Z]+) \S+ "
-    r"(?P<logger>\S+): (?P<msg>.*)$"
-)
 # Refused writes whose constraint is the database's: Odoo logs the statement
 # (odoo.sql_db "bad query") and answers with a ValidationError.
 INTEGRITY = re.compile(
@@ -1840,10 +1820,6 @@ INTEGRITY = re.compile(
     r"|duplicate key value violates unique constraint"
     r"|insert or update on table .* violates foreign key constraint)"
 )
-
-
-# odoo-bin's only line on stderr when run as root (the CI runs as root).
-ROOT_WARNING = re.compile(r"^Running as user 'root' is a security risk")
 
 
 def _traceback(lines):
@@ -1866,13 +1842,7 @@ def test_server_log_is_clean(server, world):
     """Refused requests are logged by odoo.http as WARNINGs (and database
     constraints as "bad query" ERRORs of odoo.sql_db); nothing else may be:
     no other ERROR or WARNING, no traceback of an unexpected exception."""
-    records = [("INFO", "stderr", "", [])]  # what comes before the first record
-    for line in server.log_text().splitlines():
-        match = LOG_RECORD.match(line)
-        if match:
-            records.append((match["level"], match["logger"], match["msg"], []))
-        elif line.strip() and not ROOT_WARNING.match(line):
-            records[-1][3].append(line.rstrip())
+    records = log_records(server.log_text())
     problems = []
     for level, logger, msg, rest in records:
         if level in ("INFO", "DEBUG") and not _traceback(rest):
