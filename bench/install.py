@@ -192,11 +192,11 @@ def _bad_lines(text):
     ]
 
 
-def _create_from(pg_connect, name, template):
+def _create_from(pg_connect, drop_database, name, template):
+    drop_database(name)
     cnx = pg_connect("postgres")
     try:
         with cnx.cursor() as cr:
-            cr.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             cr.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
     finally:
         cnx.close()
@@ -219,7 +219,7 @@ def _base_ready(pg_connect, base):
         cnx.close()
 
 
-def _make_base(odoo_args, pg_connect, base, logs):
+def _make_base(odoo_args, drop_database, base, logs):
     """The modules ``sales_territory`` depends on, with demo data, and the
     template customer (created through the ORM, so that every column is
     the ORM's)."""
@@ -230,12 +230,7 @@ def _make_base(odoo_args, pg_connect, base, logs):
         (ROOT / "addons" / MODULE / "__manifest__.py").read_text()
     )
     depends = ",".join(manifest["depends"])
-    cnx = pg_connect("postgres")
-    try:
-        with cnx.cursor() as cr:
-            cr.execute(f'DROP DATABASE IF EXISTS "{base}" WITH (FORCE)')
-    finally:
-        cnx.close()
+    drop_database(base)
     seconds, _cpu, _text = _odoo(
         odoo_args,
         base,
@@ -355,7 +350,7 @@ def _check(env, scale, prefix, install_log):
     return problems, sql_seconds
 
 
-def run(args, odoo_args, pg_connect, vacuum_factory):
+def run(args, odoo_args, pg_connect, vacuum_factory, drop_database):
     """The benchmark: (JSON rows, phase timings, problems)."""
     import odoo
     from odoo.modules.registry import Registry
@@ -368,11 +363,11 @@ def run(args, odoo_args, pg_connect, vacuum_factory):
     if args.keep and _base_ready(pg_connect, base):
         log(f"reusing the base database {base} (--keep)")
     else:
-        _make_base(odoo_args, pg_connect, base, logs)
+        _make_base(odoo_args, drop_database, base, logs)
         phases["base"] = time.perf_counter() - t
 
     # baseline: the same installation without the generated customers
-    _create_from(pg_connect, empty, base)
+    _create_from(pg_connect, drop_database, empty, base)
     base_seconds, base_cpu, text = _odoo(
         odoo_args, empty, "-i", MODULE, log_path=logs / "bench-install-empty.log"
     )
@@ -382,7 +377,7 @@ def run(args, odoo_args, pg_connect, vacuum_factory):
     )
 
     # the product: N customers, then the installation
-    _create_from(pg_connect, args.db, base)
+    _create_from(pg_connect, drop_database, args.db, base)
     t = time.perf_counter()
     cnx = pg_connect(args.db)
     try:
@@ -405,12 +400,7 @@ def run(args, odoo_args, pg_connect, vacuum_factory):
     log(f"sql_update_from (hand-written assignment): {sql_seconds:.2f} s")
     if not args.keep:
         for name in (empty, base):
-            cnx = pg_connect("postgres")
-            try:
-                with cnx.cursor() as cr:
-                    cr.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            finally:
-                cnx.close()
+            drop_database(name)
     row = {
         "name": "install",
         "scale": args.scale,

@@ -303,7 +303,9 @@ def install_on_customers(args):
     install has its own databases (a base, two copies), see install.py."""
     import install as bench
 
-    rows, phases, problems = bench.run(args, odoo_args, pg_connect, vacuum_factory)
+    rows, phases, problems = bench.run(
+        args, odoo_args, pg_connect, vacuum_factory, drop_database
+    )
     return report(rows, phases, problems)
 
 
