@@ -361,11 +361,10 @@ class SalesChannelScorecard(models.Model):
     def _job_build_recent(self):
         today = month_start(fields.Date.context_today(self))
         months = [today - relativedelta(months=k) for k in range(12)]
-        for company in self.env.companies:
+        companies = self.env.companies
+        for done, company in enumerate(companies, start=1):
             self._build(months, company)
-            self.env["sales.territory.job"]._report_progress(
-                self.env.companies.ids.index(company.id) + 1, len(self.env.companies)
-            )
+            self.env["sales.territory.job"]._report_progress(done, len(companies))
         return self.env._(
             "The scorecards of %(count)s channels over 12 months are built.",
             count=self.env["sales.channel"].search_count(
